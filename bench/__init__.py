@@ -1,0 +1,1 @@
+"""Benchmark harness: a synthetic kommun (generate.py) and page timings (run.py). See README.md."""

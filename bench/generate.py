@@ -1,0 +1,694 @@
+"""A synthetic kommun for the benchmark.
+
+Boards (kommunfullmäktige, kommunstyrelsen, nämnder, bolagsstyrelser), förvaltningar and bolag
+each governed by a board, enheter nested under them 2–4 levels deep, people (employees and
+förtroendevalda, some with skyddad identitet, some who have left), role assignments, three
+logins with a known password, and change-log entries for a sample of it all.
+
+Fast: rows are written with bulk_create; OrgUnit.path is filled in level by level once the ids
+are known. The change-log sample goes through lis.core.changelog.record_create, so the hash
+chain is the one the application writes. Deterministic: one seeded random.Random drives every
+choice (dates are relative to today).
+
+Extending: write `def step_<what>(kommun: Kommun) -> None` and add it to STEPS before
+`changelog`; register objects whose pages must have history with `kommun.log(obj, always=True)`,
+others with `kommun.log(obj)`, and page targets in `kommun.targets`.
+
+    DATABASE_URL=sqlite:////tmp/kommun.sqlite3 .venv/bin/python bench/generate.py --units 300 --people 20000
+"""
+
+# ruff: noqa: E402 - run as a script, Django is set up (with --database-url) before the models are imported.
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import random
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.env import setup_django_from_argv
+
+    setup_django_from_argv(sys.argv[1:])
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, models, transaction
+
+from lis.core import access
+from lis.core.changelog import record_create, verify_chain
+from lis.core.models import ChangeLogEntry, User
+from lis.organisation import services
+from lis.organisation.models import Board, MandatePeriod, Municipality, OrgUnit, Person, Role, RoleAssignment
+
+SEED = 1492
+BENCH_PASSWORD = "bench-lis-losenord-2026"
+EMAIL_DOMAIN = "bench.invalid"
+MAX_DEPTH = 3  # a förvaltning/bolag is depth 0, so at most four levels
+BATCH = 2000
+
+# (username, persona) of the logins the benchmark uses.
+LOGINS = {
+    "strateg": "bench-strateg",
+    "chef": "bench-chef",
+    "medarbetare": "bench-medarbetare",
+}
+
+# (nämnd, förvaltning it governs)
+COMMITTEES = [
+    ("Barn- och utbildningsnämnden", "Barn- och utbildningsförvaltningen"),
+    ("Socialnämnden", "Socialförvaltningen"),
+    ("Vård- och omsorgsnämnden", "Vård- och omsorgsförvaltningen"),
+    ("Samhällsbyggnadsnämnden", "Samhällsbyggnadsförvaltningen"),
+    ("Kultur- och fritidsnämnden", "Kultur- och fritidsförvaltningen"),
+    ("Miljö- och hälsoskyddsnämnden", "Miljöförvaltningen"),
+    ("Arbetsmarknadsnämnden", "Arbetsmarknadsförvaltningen"),
+    ("Tekniska nämnden", "Tekniska förvaltningen"),
+    ("Gymnasienämnden", "Gymnasieförvaltningen"),
+    ("Servicenämnden", "Serviceförvaltningen"),
+    ("Räddningsnämnden", "Räddningstjänsten"),
+    ("Byggnadsnämnden", "Byggförvaltningen"),
+]
+COMPANIES = [
+    "Kommunfastigheter AB",
+    "Stadsnät AB",
+    "Bostads AB",
+    "Energi AB",
+    "Vatten och avfall AB",
+    "Hamn AB",
+    "Industrifastigheter AB",
+    "Turism och näringsliv AB",
+]
+PARTNERS = ["Säffle", "Bengtsfors", "Mellerud", "Dals-Ed", "Färgelanda"]
+ENHET_KINDS = [
+    "Förskolan",
+    "Skolan",
+    "Hemtjänst",
+    "Boendet",
+    "Avdelning",
+    "Sektionen",
+    "Team",
+    "Kontoret",
+    "Enheten",
+    "Verksamheten",
+]
+PLACES = [
+    "Norr",
+    "Söder",
+    "Öster",
+    "Väster",
+    "Centrum",
+    "Ekhagen",
+    "Tösse",
+    "Fengersfors",
+    "Edsleskog",
+    "Råbäcken",
+    "Karlberg",
+    "Kristinelund",
+    "Nygårds",
+    "Mo",
+    "Ånimskog",
+    "Tydje",
+    "Fröskog",
+    "Stommen",
+    "Hamnen",
+    "Näsudden",
+]
+FIRST_NAMES = [
+    "Anna",
+    "Annika",
+    "Hanna",
+    "Johanna",
+    "Ann-Sofie",
+    "Erik",
+    "Eva",
+    "Lars",
+    "Karl",
+    "Kerstin",
+    "Nils",
+    "Emma",
+    "Fredrik",
+    "Linnea",
+    "Gustav",
+    "Amira",
+    "Daniel",
+    "Sanna",
+    "Viktor",
+    "Ida",
+    "Mohammed",
+    "Petra",
+    "Rasmus",
+    "Åsa",
+    "Örjan",
+    "Maja",
+    "Oskar",
+    "Elsa",
+    "Yusuf",
+    "Leila",
+]
+LAST_NAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Hansson",
+    "Bengtsson",
+    "Lindberg",
+    "Jakobsson",
+    "Åkesson",
+    "Ström",
+    "Holm",
+    "Lund",
+    "Falk",
+    "Nyström",
+    "Ali",
+    "Hassan",
+    "Mäkinen",
+    "Novak",
+    "Berg",
+]
+TITLES = [
+    "Handläggare",
+    "Lärare",
+    "Förskollärare",
+    "Undersköterska",
+    "Ekonom",
+    "Systemförvaltare",
+    "Enhetschef",
+    "Socialsekreterare",
+    "Fastighetstekniker",
+    "Nätverkstekniker",
+    "Administratör",
+    "Planarkitekt",
+]
+
+
+@dataclass
+class Kommun:
+    """What the steps build, and what they hand on to each other and to the benchmark."""
+
+    units: int
+    people: int
+    changelog: int
+    rng: random.Random
+    today: datetime.date
+    municipality: Municipality | None = None
+    mandate: MandatePeriod | None = None
+    boards: list[Board] = field(default_factory=list)
+    tops: list[OrgUnit] = field(default_factory=list)
+    all_units: list[OrgUnit] = field(default_factory=list)
+    chef_unit: OrgUnit | None = None
+    users: dict[str, User] = field(default_factory=dict)
+    persons: list[Person] = field(default_factory=list)
+    assignments: list[RoleAssignment] = field(default_factory=list)
+    # Ids the benchmark's pages open: "unit", "person", "board", ... (run.py PAGES).
+    targets: dict[str, int] = field(default_factory=dict)
+    # Persons for role slots, filled by step_people and used by step_roles.
+    slots: dict[tuple[str, int | None], Person] = field(default_factory=dict)
+    elected: list[Person] = field(default_factory=list)
+    # Creation order of what may get a change-log entry; True: always, False: sampled.
+    loggable: list[tuple[models.Model, bool]] = field(default_factory=list)
+
+    def log(self, obj: models.Model, *, always: bool = False) -> None:
+        self.loggable.append((obj, always))
+
+    def date_back(self, low_days: int, high_days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=self.rng.randint(low_days, high_days))
+
+    def subtree(self, unit: OrgUnit) -> list[OrgUnit]:
+        return [u for u in self.all_units if u.path.startswith(unit.path)]
+
+
+Step = Callable[[Kommun], None]
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def step_municipality(kommun: Kommun) -> None:
+    """The kommun named by the policy pack and the current mandate periods (as load_reference)."""
+    kommun.municipality = services.municipality_ensure()
+    for anchor in MandatePeriod.Anchor.values:
+        services.current_mandate_period(anchor)
+    kommun.mandate = services.current_mandate_period(MandatePeriod.Anchor.BOARD)
+
+
+def _shape(units: int) -> tuple[int, int]:
+    """(förvaltningar, bolag) for a kommun of `units` units in all."""
+    tops = max(3, round(units * 0.05))
+    companies = max(1, tops // 5)
+    return tops - companies, companies
+
+
+def _numbered(names: list[str], index: int) -> str:
+    name = names[index % len(names)]
+    return name if index < len(names) else f"{name} {index // len(names) + 1}"
+
+
+def step_boards(kommun: Kommun) -> None:
+    """KF, KS (responsible for security), one nämnd per two förvaltningar, a valnämnd, and a
+    styrelse per bolag."""
+    administrations, companies = _shape(kommun.units)
+    rng = kommun.rng
+    boards = [
+        Board(name="Kommunfullmäktige", short_name="KF", kind=Board.Kind.COUNCIL, member_count=35),
+        Board(
+            name="Kommunstyrelsen",
+            short_name="KS",
+            kind=Board.Kind.EXECUTIVE,
+            member_count=11,
+            responsible_for_security=True,
+        ),
+        Board(name="Valnämnden", short_name="VAL", kind=Board.Kind.COMMITTEE, member_count=5),
+    ]
+    for index in range(math.ceil((administrations - 1) / 2)):
+        joint = rng.random() < 0.15
+        boards.append(
+            Board(
+                name=_numbered([c[0] for c in COMMITTEES], index),
+                short_name=f"N{index + 1:02d}",
+                kind=Board.Kind.JOINT_COMMITTEE if joint else Board.Kind.COMMITTEE,
+                partner_municipalities=rng.choice(PARTNERS) if joint else "",
+                member_count=rng.choice([7, 9, 11]),
+            )
+        )
+    for index in range(companies):
+        boards.append(
+            Board(
+                name=f"Styrelsen för {_numbered(COMPANIES, index)}",
+                short_name=f"B{index + 1:02d}",
+                kind=Board.Kind.COMPANY_BOARD,
+                member_count=rng.choice([5, 6, 7]),
+            )
+        )
+    for board in boards:
+        board.municipality = kommun.municipality
+    kommun.boards = Board.objects.bulk_create(boards)
+    for board in kommun.boards:
+        kommun.log(board, always=True)
+
+
+@dataclass
+class _PlannedUnit:
+    parent: int | None
+    depth: int
+    unit: OrgUnit
+
+
+def step_units(kommun: Kommun) -> None:
+    """Förvaltningar (the first is kommunstyrelsens) and bolag, then enheter under them: every
+    top unit gets at least one, the rest pick a parent at random, shallow levels more often."""
+    rng = kommun.rng
+    administrations, companies = _shape(kommun.units)
+    by_short = {b.short_name: b for b in kommun.boards}
+    committees = [b for b in kommun.boards if b.short_name.startswith("N")]
+    company_boards = [b for b in kommun.boards if b.kind == Board.Kind.COMPANY_BOARD]
+
+    def new(name: str, kind: str, **fields) -> OrgUnit:
+        return OrgUnit(municipality=kommun.municipality, name=name, kind=kind, path="/", **fields)
+
+    plan: list[_PlannedUnit] = [
+        _PlannedUnit(None, 0, new("Kommunstyrelsens förvaltning", "administration", short_name="KSF",
+                                  governing_board=by_short["KS"])),
+    ]
+    for index in range(administrations - 1):
+        plan.append(
+            _PlannedUnit(
+                None,
+                0,
+                new(
+                    _numbered([c[1] for c in COMMITTEES], index),
+                    "administration",
+                    short_name=f"F{index + 1:02d}",
+                    governing_board=committees[index // 2],
+                ),
+            )
+        )
+    for index in range(companies):
+        plan.append(
+            _PlannedUnit(
+                None,
+                0,
+                new(
+                    _numbered(COMPANIES, index),
+                    "company",
+                    short_name=f"AB{index + 1:02d}",
+                    governing_board=company_boards[index],
+                    organisation_number=f"55{rng.randint(10000000, 99999999):08d}"[:10],
+                ),
+            )
+        )
+    top_count = len(plan)
+    names: set[str] = set()
+
+    def enhet(parent: int) -> None:
+        name = f"{rng.choice(ENHET_KINDS)} {rng.choice(PLACES)}"
+        while name in names:
+            name = f"{name} {rng.randint(2, 99)}"
+        names.add(name)
+        plan.append(_PlannedUnit(parent, plan[parent].depth + 1, new(name, "unit")))
+
+    functional = [("IT-enheten", OrgUnit.Function.IT), ("Personalenheten", OrgUnit.Function.HR)]
+    for name, function in functional[: max(0, kommun.units - top_count)]:
+        names.add(name)
+        plan.append(_PlannedUnit(0, 1, new(name, "unit", function=function)))
+    for parent in range(min(top_count, kommun.units - len(plan))):
+        enhet(parent)
+    weights = {0: 3.0, 1: 2.0, 2: 1.0}
+    while len(plan) < kommun.units:
+        candidates = [i for i, p in enumerate(plan) if p.depth < MAX_DEPTH]
+        enhet(rng.choices(candidates, weights=[weights[plan[i].depth] for i in candidates])[0])
+
+    # Level by level: the ids of a level are known before its children are written.
+    for depth in range(MAX_DEPTH + 1):
+        level = [p for p in plan if p.depth == depth]
+        for planned in level:
+            if planned.parent is not None:
+                planned.unit.parent = plan[planned.parent].unit
+        OrgUnit.objects.bulk_create([p.unit for p in level], batch_size=BATCH)
+        for planned in level:
+            parent_path = planned.unit.parent.path if planned.unit.parent else "/"
+            planned.unit.path = f"{parent_path}{planned.unit.pk}/"
+        OrgUnit.objects.bulk_update([p.unit for p in level], ["path"], batch_size=BATCH)
+
+    kommun.all_units = [p.unit for p in plan]
+    kommun.tops = kommun.all_units[:top_count]
+    for unit in kommun.all_units:
+        kommun.log(unit, always=True)
+    # The unit head's förvaltning: the largest one besides kommunstyrelsens.
+    kommun.chef_unit = max(
+        (u for u in kommun.tops[1:] if u.kind == OrgUnit.Kind.ADMINISTRATION), key=lambda u: len(kommun.subtree(u))
+    )
+    kommun.targets["unit"] = kommun.chef_unit.pk
+    kommun.targets["board"] = kommun.chef_unit.governing_board_id or 0
+
+
+def step_logins(kommun: Kommun) -> None:
+    """The benchmark's logins, all with BENCH_PASSWORD (hashed once: it is the same password)."""
+    password = make_password(BENCH_PASSWORD)
+    users = [
+        User(username=username, first_name=persona.title(), last_name="Bench", email=f"{username}@{EMAIL_DOMAIN}",
+             password=password)
+        for persona, username in LOGINS.items()
+    ]
+    User.objects.bulk_create(users)
+    kommun.users = {persona: user for persona, user in zip(LOGINS, users, strict=True)}
+
+
+def _email(first: str, last: str, number: int) -> str:
+    local = f"{first}.{last}.{number}".lower().replace(" ", "")
+    return unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode() + f"@{EMAIL_DOMAIN}"
+
+
+def step_people(kommun: Kommun) -> None:
+    """Role holders first (in the unit they hold it for), then förtroendevalda, then everyone
+    else spread over the enheter; ½ % with skyddad identitet, 2 % who have left."""
+    rng = kommun.rng
+    chef_unit = kommun.chef_unit
+    assert chef_unit is not None
+    ksf = kommun.tops[0]
+    it_unit = next((u for u in kommun.all_units if u.function == OrgUnit.Function.IT), ksf)
+    hr_unit = next((u for u in kommun.all_units if u.function == OrgUnit.Function.HR), ksf)
+    persons: list[Person] = []
+
+    def person(unit: OrgUnit | None, title: str = "", **fields) -> Person:
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        values = {
+            "first_name": first,
+            "last_name": last,
+            "title": title or rng.choice(TITLES),
+            "unit": unit,
+            "email": _email(first, last, len(persons) + 1),
+            "phone": f"0532-{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        }
+        values.update(fields)
+        created = Person(municipality=kommun.municipality, **values)
+        persons.append(created)
+        return created
+
+    users = kommun.users
+    bench_people = {
+        "strateg": person(ksf, "Säkerhetsstrateg", first_name="Sara", last_name="Strateg", user=users["strateg"]),
+        "chef": person(chef_unit, "Förvaltningschef", first_name="Carl", last_name="Chef", user=users["chef"]),
+        "medarbetare": person(
+            next((u for u in kommun.subtree(chef_unit) if u.kind == OrgUnit.Kind.UNIT), chef_unit),
+            "Handläggare",
+            first_name="Maria",
+            last_name="Medarbetare",
+            user=users["medarbetare"],
+        ),
+    }
+    slots = kommun.slots
+    slots[(Role.SECURITY_STRATEGIST, None)] = bench_people["strateg"]
+    slots[(Role.UNIT_HEAD, chef_unit.pk)] = bench_people["chef"]
+    slots[(Role.MUNICIPAL_DIRECTOR, None)] = person(ksf, "Kommundirektör")
+    slots[(Role.IT_MANAGER, None)] = person(it_unit, "IT-chef")
+    slots[(Role.DEPUTY_SIGNALS_CHIEF, None)] = person(ksf, "Kanslichef")
+    slots[(Role.HR, None)] = person(hr_unit, "HR-specialist")
+    slots[(Role.ADMINISTRATOR, None)] = person(it_unit, "Systemadministratör")
+    for top in kommun.tops:
+        if top is ksf:
+            slots[(Role.UNIT_HEAD, top.pk)] = slots[(Role.MUNICIPAL_DIRECTOR, None)]
+        elif top is not chef_unit:
+            slots[(Role.UNIT_HEAD, top.pk)] = person(top, "VD" if top.kind == OrgUnit.Kind.COMPANY else "Förvaltningschef")
+        # Most, not all: the missing ones are findings on Efterlevnad (POL-3.4).
+        if top is chef_unit or rng.random() < 0.85:
+            slots[(Role.SECURITY_COORDINATOR, top.pk)] = person(top, "Informationssäkerhetssamordnare")
+        if top is chef_unit or rng.random() < 0.85:
+            coordinator = slots.get((Role.SECURITY_COORDINATOR, top.pk))
+            slots[(Role.COUNCIL_REPRESENTATIVE, top.pk)] = (
+                coordinator if coordinator is not None and rng.random() < 0.4 else person(top, "Verksamhetsutvecklare")
+            )
+    seats = sum(b.member_count or 0 for b in kommun.boards)
+    elected_count = min(math.ceil(seats * 0.7), kommun.people // 5)
+    kommun.elected = [person(None, "", kind=Person.Kind.ELECTED, title="") for _ in range(elected_count)]
+
+    remaining = kommun.people - len(persons)
+    if remaining < 0:
+        raise ValueError(f"--people must be at least {len(persons)} for {kommun.units} units.")
+    weights = [0.3 if u.kind != OrgUnit.Kind.UNIT else rng.uniform(0.5, 2.0) for u in kommun.all_units]
+    chef_paths = chef_unit.path
+    protected_in_chef_unit = False
+    for unit in rng.choices(kommun.all_units, weights=weights, k=remaining):
+        protected = rng.random() < 0.005
+        if not protected_in_chef_unit and unit.path.startswith(chef_paths):
+            protected = protected_in_chef_unit = True
+        ended = None if protected or rng.random() >= 0.02 else kommun.date_back(30, 900)
+        person(unit, protected_identity=protected, ended_on=ended)
+
+    kommun.persons = Person.objects.bulk_create(persons, batch_size=BATCH)
+    role_holders = {id(p) for p in slots.values()} | {id(p) for p in bench_people.values()}
+    for p in kommun.persons:
+        kommun.log(p, always=id(p) in role_holders)
+    kommun.targets["person"] = slots[(Role.SECURITY_COORDINATOR, chef_unit.pk)].pk
+    kommun.targets["enhet"] = bench_people["medarbetare"].unit_id or chef_unit.pk
+
+
+def step_roles(kommun: Kommun) -> None:
+    """The slots' roles, board seats for the current mandate period (and some from the one
+    before), and ended predecessors for a third of the unit heads."""
+    rng = kommun.rng
+    mandate = kommun.mandate
+    assert mandate is not None
+    units = {u.pk: u for u in kommun.all_units}
+    assignments: list[RoleAssignment] = []
+    for (role, unit_id), person in kommun.slots.items():
+        assignments.append(
+            RoleAssignment(
+                person=person, role=role, unit=units.get(unit_id) if unit_id else None, starts_on=kommun.date_back(60, 2000)
+            )
+        )
+    assignments.append(
+        RoleAssignment(person=kommun.slots[(Role.IT_MANAGER, None)], role=Role.COUNCIL_CHAIR,
+                       starts_on=kommun.date_back(60, 2000))
+    )
+    employees_by_top: dict[int, list[Person]] = {}
+    for person in kommun.persons:
+        if person.unit is not None and person.ended_on is None:
+            employees_by_top.setdefault(person.unit.ancestor_ids()[0], []).append(person)
+    for top in kommun.tops:
+        staff = employees_by_top.get(top.pk, [])
+        current = next(a for a in assignments if a.role == Role.UNIT_HEAD and a.unit is top)
+        if staff and rng.random() < 0.33:
+            ended = current.starts_on - datetime.timedelta(days=1)
+            assignments.append(
+                RoleAssignment(
+                    person=rng.choice(staff),
+                    role=Role.UNIT_HEAD,
+                    unit=top,
+                    starts_on=ended - datetime.timedelta(days=rng.randint(365, 3000)),
+                    ends_on=ended,
+                    note="Föregående förvaltningschef",
+                )
+            )
+    previous_end = mandate.starts_on - datetime.timedelta(days=1)
+    for board in kommun.boards:
+        members = rng.sample(kommun.elected, min(board.member_count or 0, len(kommun.elected)))
+        for member in members:
+            assignments.append(RoleAssignment(person=member, role=Role.BOARD_MEMBER, board=board,
+                                              starts_on=mandate.starts_on))
+            if rng.random() < 0.1:
+                assignments.append(
+                    RoleAssignment(
+                        person=member,
+                        role=Role.BOARD_MEMBER,
+                        board=board,
+                        starts_on=previous_end.replace(year=previous_end.year - 4) + datetime.timedelta(days=1),
+                        ends_on=previous_end,
+                    )
+                )
+    kommun.assignments = RoleAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+    target = kommun.targets["person"]
+    for assignment in kommun.assignments:
+        kommun.log(assignment, always=assignment.person_id == target or assignment.person.user_id is not None)
+
+
+def step_changelog(kommun: Kommun) -> None:
+    """Create entries for the structure, the page targets and a sample of the rest (in the
+    order they were created), then a few edits through the services, as the strategist."""
+    strategist = kommun.users["strateg"]
+    always = [obj for obj, flag in kommun.loggable if flag]
+    pool = [index for index, (_obj, flag) in enumerate(kommun.loggable) if not flag]
+    chosen = set(kommun.rng.sample(pool, min(len(pool), max(0, kommun.changelog - len(always)))))
+    for index, (obj, flag) in enumerate(kommun.loggable):
+        if flag or index in chosen:
+            structural = isinstance(obj, Board | OrgUnit)
+            record_create(obj, user=None if structural else strategist)
+
+    chef_unit = kommun.chef_unit
+    assert chef_unit is not None
+    services.unit_update(actor=strategist, unit=chef_unit, short_name=f"{chef_unit.short_name}X")
+    services.unit_update(actor=strategist, unit=chef_unit, short_name=chef_unit.short_name.removesuffix("X"))
+    target = Person.objects.select_related("unit").get(pk=kommun.targets["person"])
+    moved_to = next((u for u in kommun.subtree(chef_unit) if u.pk != target.unit_id), chef_unit)
+    services.person_update(actor=strategist, person=target, title="Samordnare för informationssäkerhet")
+    services.person_update(actor=strategist, person=target, unit=moved_to)
+    services.person_update(actor=strategist, person=target, unit=chef_unit)
+
+
+# Run in this order. New generators (systems, risks, ...) go before "changelog".
+STEPS: list[tuple[str, Step]] = [
+    ("municipality", step_municipality),
+    ("boards", step_boards),
+    ("units", step_units),
+    ("logins", step_logins),
+    ("people", step_people),
+    ("roles", step_roles),
+    ("changelog", step_changelog),
+]
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    units: int
+    people: int
+    seed: int
+    seconds: float
+    step_seconds: dict[str, float]
+    counts: dict[str, int]
+    targets: dict[str, int]
+    chain_ok: bool
+    logins: dict[str, str]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "boards": Board.objects.count(),
+        "units": OrgUnit.objects.count(),
+        "people": Person.objects.count(),
+        "protected_identities": Person.objects.filter(protected_identity=True).count(),
+        "role_assignments": RoleAssignment.objects.count(),
+        "users": User.objects.count(),
+        "changelog_entries": ChangeLogEntry.objects.count(),
+    }
+
+
+def generate(
+    *,
+    units: int = 300,
+    people: int = 20000,
+    changelog: int = 2000,
+    seed: int = SEED,
+    steps: Iterable[tuple[str, Step]] = STEPS,
+    verify: bool = True,
+    progress: Callable[[str], None] | None = None,
+) -> Summary:
+    """Fill an empty, migrated database with a synthetic kommun; all or nothing."""
+    if units < 5:
+        raise ValueError("--units must be at least 5.")
+    if OrgUnit.objects.exists() or Person.objects.exists():
+        raise RuntimeError("The database already holds an organisation; generate into an empty one.")
+    kommun = Kommun(units=units, people=people, changelog=changelog, rng=random.Random(seed), today=access.today())
+    step_seconds: dict[str, float] = {}
+    started = time.perf_counter()
+    with transaction.atomic():
+        for name, step in steps:
+            began = time.perf_counter()
+            step(kommun)
+            step_seconds[name] = time.perf_counter() - began
+            if progress is not None:
+                progress(f"  {name:<14} {step_seconds[name]:6.2f} s")
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load on a live server: planner statistics.
+        began = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        step_seconds["analyze"] = time.perf_counter() - began
+    chain_ok = True
+    if verify:
+        began = time.perf_counter()
+        chain_ok = not any(True for _problem in verify_chain())
+        step_seconds["verify_chain"] = time.perf_counter() - began
+    return Summary(
+        units=units,
+        people=people,
+        seed=seed,
+        seconds=time.perf_counter() - started,
+        step_seconds=step_seconds,
+        counts=_counts(),
+        targets=dict(kommun.targets),
+        chain_ok=chain_ok,
+        logins=dict(LOGINS),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Generate a synthetic kommun into an empty LIS database.")
+    parser.add_argument("--database-url", help="default: DATABASE_URL, else var/lis.sqlite3")
+    parser.add_argument("--units", type=int, default=300, help="förvaltningar, bolag and enheter (default 300)")
+    parser.add_argument("--people", type=int, default=20000, help="people (default 20000)")
+    parser.add_argument("--changelog", type=int, default=2000, help="create entries to write (default 2000)")
+    parser.add_argument("--seed", type=int, default=SEED)
+    args = parser.parse_args(argv)
+
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    summary = generate(
+        units=args.units, people=args.people, changelog=args.changelog, seed=args.seed, progress=print
+    )
+    print(f"Generated in {summary.seconds:.1f} s: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))
+    print(f"Change-log chain {'valid' if summary.chain_ok else 'BROKEN'}.")
+    print(f"Logins (password {BENCH_PASSWORD}): " + ", ".join(summary.logins.values()))
+    return 0 if summary.chain_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""Who may view and change what (POL-2.3: "rätt information ... för rätt person").
+
+The one place where access is decided. Selectors filter querysets with the predicates here,
+services check the `can_*` functions before they write, and templates ask through the
+`person_name` tag. A `Principal` is computed once per request from the user's active role
+assignments and their unit scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from lis.core.models import User
+    from lis.organisation.models import Board, OrgUnit, Person, RoleAssignment
+
+# Roles that see everything in the LIS (read).
+GLOBAL_VIEW_ROLES = frozenset(
+    {
+        "security_strategist",
+        "administrator",
+        "municipal_director",
+        "it_manager",
+        "deputy_signals_chief",
+        "council_chair",
+    }
+)
+# Roles that may change anything in the LIS (the säkerhetsstrateg runs it, POL-3.7).
+GLOBAL_MANAGE_ROLES = frozenset({"security_strategist", "administrator"})
+# Roles that manage the unit they are assigned to, with its enheter.
+UNIT_MANAGE_ROLES = frozenset({"unit_head", "security_coordinator"})
+# Roles that read the unit they are assigned to, with its enheter.
+UNIT_VIEW_ROLES = UNIT_MANAGE_ROLES | {"council_representative"}
+# Roles that know who has a skyddad identitet (POL-3.30: "så få individer som möjligt").
+PROTECTED_IDENTITY_ROLES = frozenset({"administrator", "hr"})
+# Roles a unit manager may give within their own unit (POL-3.4: the förvaltningschef/VD
+# appoints the E-råd representative).
+UNIT_ASSIGNABLE_ROLES = frozenset({"security_coordinator", "council_representative"})
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+@dataclass
+class Principal:
+    """What one user may do, derived from their active role assignments."""
+
+    user: User | None
+    person: Person | None
+    assignments: list[RoleAssignment] = field(default_factory=list)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(a.role for a in self.assignments)
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None and self.user.is_authenticated
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(self.user and self.user.is_superuser)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or bool(self.roles & set(roles))
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_superuser or bool(self.roles & GLOBAL_VIEW_ROLES)
+
+    @property
+    def manages_everything(self) -> bool:
+        return self.is_superuser or bool(self.roles & GLOBAL_MANAGE_ROLES)
+
+    @property
+    def sees_protected_identities(self) -> bool:
+        return self.is_superuser or bool(self.roles & PROTECTED_IDENTITY_ROLES)
+
+    def _unit_paths(self, roles: frozenset[str]) -> list[str]:
+        return [a.unit.path for a in self.assignments if a.role in roles and a.unit_id]
+
+    @cached_property
+    def managed_unit_paths(self) -> list[str]:
+        return self._unit_paths(UNIT_MANAGE_ROLES)
+
+    @cached_property
+    def viewed_unit_paths(self) -> list[str]:
+        return self._unit_paths(UNIT_VIEW_ROLES)
+
+    @cached_property
+    def board_ids(self) -> frozenset[int]:
+        return frozenset(a.board_id for a in self.assignments if a.role == "board_member" and a.board_id)
+
+    @cached_property
+    def governed_unit_paths(self) -> list[str]:
+        if not self.board_ids:
+            return []
+        OrgUnit = apps.get_model("organisation", "OrgUnit")
+        return list(OrgUnit.objects.filter(governing_board_id__in=self.board_ids).values_list("path", flat=True))
+
+    # --- predicates for querysets -------------------------------------------------------
+
+    def unit_filter(self, prefix: str = "", *, manage: bool = False, governed: bool = True) -> Q:
+        """Q over an OrgUnit (or a relation to one, via `prefix`) that this user may view,
+        or manage when `manage`. `governed`: include what a nämnd member reads through their
+        board. Never a query per row."""
+        if self.manages_everything if manage else self.sees_everything:
+            return Q()
+        paths = self.managed_unit_paths if manage else self.viewed_unit_paths
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        if governed and not manage:
+            # Nämnd and styrelse members read the förvaltning/bolag their board governs.
+            for path in self.governed_unit_paths:
+                condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
+    def can_view_unit(self, unit: OrgUnit) -> bool:
+        if self.sees_everything:
+            return True
+        if any(unit.path.startswith(p) for p in self.viewed_unit_paths):
+            return True
+        return any(unit.path.startswith(p) for p in self.governed_unit_paths)
+
+    def can_manage_unit(self, unit: OrgUnit) -> bool:
+        return self.manages_everything or any(unit.path.startswith(p) for p in self.managed_unit_paths)
+
+
+def principal_for(user: User | None, *, on: datetime.date | None = None) -> Principal:
+    """The principal of `user`, cached on the user object for the request."""
+    if user is None or not user.is_authenticated:
+        return Principal(user=None, person=None)
+    cached = getattr(user, "_lis_principal", None)
+    if cached is not None and on is None:
+        return cached
+    Person = apps.get_model("organisation", "Person")
+    RoleAssignment = apps.get_model("organisation", "RoleAssignment")
+    day = on or today()
+    person = Person.objects.filter(user=user).select_related("unit").first()
+    assignments: list = []
+    if person is not None and person.is_active:
+        assignments = list(
+            RoleAssignment.objects.filter(person=person, starts_on__lte=day)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            .select_related("unit", "board")
+        )
+    principal = Principal(user=user, person=person, assignments=assignments)
+    if on is None:
+        user._lis_principal = principal
+    return principal
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied (a 403 page) unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied(message or _("Du har inte behörighet till detta."))
+
+
+# --- organisation -------------------------------------------------------------------------
+
+
+def can_manage_organisation(p: Principal) -> bool:
+    """Create and end boards and förvaltningar/bolag; edit any unit."""
+    return p.manages_everything
+
+
+def can_manage_person(p: Principal, person: Person | None = None, unit: OrgUnit | None = None) -> bool:
+    """Create (with `unit`) or change (with `person`) a person record."""
+    if p.manages_everything or p.has_role("hr"):
+        return True
+    target = unit if person is None else person.unit
+    return target is not None and p.can_manage_unit(target)
+
+
+def can_assign_role(p: Principal, role: str, unit: OrgUnit | None, board: Board | None) -> bool:
+    if p.has_role("administrator"):
+        return True
+    if role == "administrator":
+        return False
+    if p.manages_everything:
+        return True
+    return role in UNIT_ASSIGNABLE_ROLES and unit is not None and p.can_manage_unit(unit)
+
+
+def can_view_changelog(p: Principal) -> bool:
+    """The whole kommun's change log (each object's Historik follows the object's access)."""
+    return p.sees_everything
+
+
+def person_label(p: Principal, person: Person | None) -> str:
+    """A person's name as this viewer may see it (POL-3.30)."""
+    if person is None:
+        return ""
+    if person.protected_identity and not p.sees_protected_identities:
+        if p.person is None or p.person.pk != person.pk:
+            return person.pseudonym
+    return str(person)

@@ -1,0 +1,247 @@
+"""Writing and verifying the change log (DESIGN.md, "Change log"; POL-2.3).
+
+Services call `record_create`, `record_update`, `record_delete` or `record_event` inside
+their transaction. The request id groups every entry one user action wrote.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import ChangeLogEntry, ChangeLogHead, User
+
+GENESIS_HASH = "0" * 64
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("lis_request_id", default=None)
+
+
+def set_request_id(value: str | None) -> contextvars.Token:
+    return _request_id.set(value)
+
+
+def reset_request_id(token: contextvars.Token) -> None:
+    _request_id.reset(token)
+
+
+def current_request_id() -> str:
+    """The id of the current request or command; a fresh one outside of both."""
+    value = _request_id.get()
+    if value is None:
+        value = str(uuid.uuid4())
+        _request_id.set(value)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+# Never written to the log: a password hash, and bookkeeping that is not an edit.
+UNRECORDED_FIELDS = frozenset({"password", "last_login"})
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The recordable state of `obj`: editable concrete fields by name, foreign keys as id."""
+    result: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.primary_key or not field.editable or field.name in UNRECORDED_FIELDS:
+            continue
+        value = getattr(obj, field.attname)
+        result[field.name] = _plain(value)
+    return result
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
+
+
+def _entry_payload(entry: ChangeLogEntry) -> bytes:
+    """The hashed content of an entry: every column but the hash itself."""
+    data = {
+        "sequence": entry.sequence,
+        "timestamp": entry.timestamp.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+        "request_id": entry.request_id,
+        "user_id": entry.user_id,
+        "user_name": entry.user_name,
+        "action": entry.action,
+        "event": entry.event,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "changes": entry.changes,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hash(entry: ChangeLogEntry) -> str:
+    return hashlib.sha256(_entry_payload(entry)).hexdigest()
+
+
+def _user_name(user: User | None) -> str:
+    if user is None or not user.is_authenticated:
+        return "System"
+    full = user.get_full_name().strip()
+    return f"{full} ({user.get_username()})" if full else user.get_username()
+
+
+def object_type_of(obj_or_model: models.Model | type[models.Model]) -> str:
+    return obj_or_model._meta.label_lower
+
+
+def _append(
+    *,
+    user: User | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: dict[str, Any],
+    event: str = "",
+    user_name: str | None = None,
+) -> ChangeLogEntry:
+    with transaction.atomic():
+        head, _ = ChangeLogHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH}
+        )
+        actor = user if (user is not None and user.is_authenticated) else None
+        entry = ChangeLogEntry(
+            sequence=head.sequence + 1,
+            timestamp=timezone.now(),
+            request_id=current_request_id(),
+            user=actor,
+            user_name=user_name if user_name is not None else _user_name(actor),
+            action=action,
+            event=event,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:300],
+            changes=json.loads(json.dumps(changes, default=str)),
+            prev_hash=head.hash,
+        )
+        entry.hash = compute_hash(entry)
+        entry.save()
+        head.sequence, head.hash = entry.sequence, entry.hash
+        head.save(update_fields=["sequence", "hash"])
+    return entry
+
+
+def record_create(obj: models.Model, *, user: User | None) -> ChangeLogEntry:
+    state = snapshot(obj)
+    return _append(
+        user=user,
+        action=ChangeLogEntry.Action.CREATE,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        changes={name: [None, value] for name, value in state.items() if value not in (None, "")},
+    )
+
+
+def record_update(obj: models.Model, before: dict[str, Any], *, user: User | None) -> ChangeLogEntry | None:
+    """Record the fields that changed since `before` (a `snapshot`); nothing if none did."""
+    changes = diff(before, snapshot(obj))
+    if not changes:
+        return None
+    return _append(
+        user=user,
+        action=ChangeLogEntry.Action.UPDATE,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        changes=changes,
+    )
+
+
+def record_delete(obj: models.Model, *, user: User | None) -> ChangeLogEntry:
+    state = snapshot(obj)
+    return _append(
+        user=user,
+        action=ChangeLogEntry.Action.DELETE,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        changes={name: [value, None] for name, value in state.items() if value not in (None, "")},
+    )
+
+
+def record_event(
+    event: str,
+    *,
+    user: User | None,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    user_name: str | None = None,
+) -> ChangeLogEntry:
+    """A non-edit event: login, logout, failed login, export, approval, reminder sent."""
+    return _append(
+        user=user,
+        action=ChangeLogEntry.Action.EVENT,
+        event=event,
+        object_type=object_type_of(obj) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj) if obj is not None else "",
+        changes=details or {},
+        user_name=user_name,
+    )
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int | None
+    entry_id: int | None
+    problem: str
+
+
+def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
+    """Walk the chain in sequence order and yield every break (first one first)."""
+    expected_prev = GENESIS_HASH
+    expected_sequence = 1
+    last_sequence = 0
+    queryset = ChangeLogEntry.objects.order_by("sequence")
+    for entry in queryset.iterator(chunk_size=batch_size):
+        if entry.sequence != expected_sequence:
+            yield ChainProblem(
+                entry.sequence, entry.pk, f"sekvensnummer {expected_sequence} saknas (borttagen eller omordnad post)"
+            )
+        if entry.prev_hash != expected_prev:
+            yield ChainProblem(
+                entry.sequence,
+                entry.pk,
+                "föregående hash stämmer inte (en post före denna är ändrad, borttagen eller omordnad)",
+            )
+        if compute_hash(entry) != entry.hash:
+            yield ChainProblem(entry.sequence, entry.pk, "innehållet är ändrat efter att posten skrevs")
+        expected_prev = entry.hash
+        expected_sequence = entry.sequence + 1
+        last_sequence = entry.sequence
+    head = ChangeLogHead.objects.filter(pk=1).first()
+    if head is not None and (head.sequence != last_sequence or head.hash != expected_prev):
+        yield ChainProblem(
+            head.sequence,
+            None,
+            f"kedjans huvud pekar på post {head.sequence} men sista posten är {last_sequence} "
+            "(poster i slutet är borttagna eller ändrade)",
+        )

@@ -1,0 +1,80 @@
+"""Shared mechanics: the login account and the tamper-evident change log (POL-2.3)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A login. The person behind it (with roles and unit) is organisation.Person."""
+
+    class Meta:
+        verbose_name = _("användare")
+        verbose_name_plural = _("användare")
+
+
+class ChangeLogEntry(models.Model):
+    """One recorded change or event (POL-2.3: "hanteringen ... ska vara spårbar").
+
+    Written in the same transaction as the change it records. Entries are append-only and
+    hash-chained: each entry's hash covers its own content and the previous entry's hash, so
+    altering, removing or reordering a row breaks the chain (`manage.py verify_changelog`).
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Skapad")
+        UPDATE = "update", _("Ändrad")
+        DELETE = "delete", _("Borttagen")
+        EVENT = "event", _("Händelse")
+
+    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    timestamp = models.DateTimeField(db_index=True)
+    request_id = models.CharField(max_length=36, db_index=True)
+    # No database constraint: the log must outlive the accounts it names, unchanged.
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    user_name = models.CharField(max_length=300)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    event = models.CharField(max_length=60, blank=True)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    changes = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-sequence"])]
+        verbose_name = _("ändringslogg")
+        verbose_name_plural = _("ändringslogg")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Change-log entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Change-log entries are append-only.")
+
+
+class ChangeLogHead(models.Model):
+    """The newest entry's sequence and hash: a lock for appending, and a check against a
+    removed tail. One row."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash}"

@@ -1,0 +1,354 @@
+"""The policy pack: every kommun-specific word and number, loaded from TOML and validated.
+
+Code refers to the pack's keys; the names are what users see. A broken pack stops the
+application at start-up with a message that names the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+REQUIREMENT_KINDS = {"data", "rule", "flow", "rule+flow"}
+
+
+class PackError(Exception):
+    """A pack that cannot be used. `key` is the dotted path of the offending value."""
+
+    def __init__(self, key: str, problem: str):
+        self.key = key
+        self.problem = problem
+        super().__init__(f"Policypaketet: '{key}' {problem}")
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    name: str
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __getitem__(self, item: str) -> Any:
+        return self.extra[item]
+
+    def get(self, item: str, default: Any = None) -> Any:
+        return self.extra.get(item, default)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    month: int
+    day: int
+    year_offset: int
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    section: str
+    kind: str
+    title: str
+    text: str
+    product: str
+
+    @property
+    def is_rule(self) -> bool:
+        return "rule" in self.kind
+
+
+@dataclass(frozen=True)
+class PolicyPack:
+    path: Path
+    id: str
+    version: str
+    municipality_name: str
+    municipality_code: str
+    policy_title: str
+    policy_file: Path
+    policy_version: str
+    policy_adoption: str
+    reference_organisation: Path | None
+    aspects: tuple[Choice, ...]
+    levels: tuple[Choice, ...]
+    lowest_level_excluded_from_analysis: bool
+    security_protection_classes: tuple[str, ...]
+    likelihood: tuple[Choice, ...]
+    consequence: tuple[Choice, ...]
+    risk_levels: tuple[Choice, ...]
+    risk_matrix: tuple[tuple[str, ...], ...]
+    treatments: tuple[Choice, ...]
+    acceptance: dict[str, str]
+    measure_types: tuple[Choice, ...]
+    measure_statuses: tuple[Choice, ...]
+    threats: tuple[Choice, ...]
+    operating_models: tuple[Choice, ...]
+    agreement_notice_window_days: int
+    action_plan_sections: tuple[Choice, ...]
+    action_plan_period_anchor: str
+    continuity_sections: tuple[Choice, ...]
+    continuity_review_interval_months: int
+    required_routines: tuple[Choice, ...]
+    routine_review_interval_months: int
+    council_min_meetings_per_year: int
+    mandate_length_years: int
+    reference_election_year: int
+    council_anchor: Anchor
+    board_anchor: Anchor
+    diary_number_format: str
+    diary_series_per_board: bool
+    incident_categories: tuple[str, ...]
+    incident_clocks: tuple[dict[str, Any], ...]
+    requirements: tuple[Requirement, ...]
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        for requirement in self.requirements:
+            if requirement.id == requirement_id:
+                return requirement
+        raise KeyError(requirement_id)
+
+    def risk_level(self, likelihood: int, consequence: int) -> Choice:
+        key = self.risk_matrix[likelihood - 1][consequence - 1]
+        return next(level for level in self.risk_levels if level.key == key)
+
+    def format_diary_number(self, *, year: int, serial: int, board: str = "") -> str:
+        return self.diary_number_format.format(year=year, serial=serial, board=board)
+
+
+class _Reader:
+    """Typed access to the raw TOML that reports the dotted key of every problem."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    def get(self, dotted: str, kind: type | tuple[type, ...], *, default: Any = ...) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                if default is not ...:
+                    return default
+                raise PackError(dotted, "saknas.")
+            node = node[part]
+        return self.check(dotted, node, kind)
+
+    @staticmethod
+    def check(key: str, value: Any, kind: type | tuple[type, ...]) -> Any:
+        # bool is an int in Python; a number must not be given as true/false.
+        if isinstance(value, bool) and kind in (int, str):
+            raise PackError(key, f"ska vara {_kind_name(kind)}, inte {value!r}.")
+        if not isinstance(value, kind):
+            raise PackError(key, f"ska vara {_kind_name(kind)}, men är {value!r}.")
+        if isinstance(value, str) and not value.strip():
+            raise PackError(key, "får inte vara tom.")
+        return value
+
+    def choices(self, dotted: str, *, key_field: str = "key", min_count: int = 1) -> tuple[Choice, ...]:
+        items = self.get(dotted, list)
+        if len(items) < min_count:
+            raise PackError(dotted, f"ska ha minst {min_count} val.")
+        seen: set[str] = set()
+        result = []
+        for index, item in enumerate(items):
+            where = f"{dotted}[{index}]"
+            self.check(where, item, dict)
+            key = str(self.check(f"{where}.{key_field}", item.get(key_field), (str, int)))
+            name = self.check(f"{where}.name", item.get("name"), str)
+            if key in seen:
+                raise PackError(f"{where}.{key_field}", f"'{key}' förekommer mer än en gång.")
+            seen.add(key)
+            extra = {k: v for k, v in item.items() if k not in (key_field, "name")}
+            result.append(Choice(key=key, name=name, extra=extra))
+        return tuple(result)
+
+    def anchor(self, dotted: str) -> Anchor:
+        month = self.get(f"{dotted}.month", int)
+        day = self.get(f"{dotted}.day", int)
+        offset = self.get(f"{dotted}.year_offset", int)
+        if not 1 <= month <= 12:
+            raise PackError(f"{dotted}.month", "ska vara 1–12.")
+        try:
+            datetime.date(2023, month, day)  # a non-leap year: the anchor exists every year
+        except ValueError as exc:
+            raise PackError(f"{dotted}.day", "är inte en giltig dag i månaden.") from exc
+        if offset not in (0, 1):
+            raise PackError(f"{dotted}.year_offset", "ska vara 0 eller 1.")
+        return Anchor(month=month, day=day, year_offset=offset)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "text",
+        int: "ett heltal",
+        bool: "true eller false",
+        list: "en lista",
+        dict: "en tabell",
+        float: "ett tal",
+    }
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " eller ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def load_pack(path: Path) -> PolicyPack:
+    """Read and validate a pack. Raises PackError naming the key and the problem."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PackError(str(path), "finns inte (LIS_POLICY_PACK).") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(str(path), f"är inte giltig TOML: {exc}.") from exc
+    r = _Reader(raw)
+
+    levels = r.choices("classification.levels", min_count=2)
+    for index, level in enumerate(levels):
+        r.check(f"classification.levels[{index}].number", level.get("number"), int)
+    aspects = r.choices("classification.aspects")
+    aspect_keys = {a.key for a in aspects}
+
+    likelihood = r.choices("risk.likelihood", key_field="value", min_count=2)
+    consequence = r.choices("risk.consequence", key_field="value", min_count=2)
+    for dotted, scale in (("risk.likelihood", likelihood), ("risk.consequence", consequence)):
+        if [c.key for c in scale] != [str(v) for v in range(1, len(scale) + 1)]:
+            raise PackError(dotted, "ska numreras 1, 2, 3 … i stigande ordning.")
+    risk_levels = r.choices("risk.levels")
+    risk_level_keys = {level.key for level in risk_levels}
+    for index, level in enumerate(risk_levels):
+        colour = r.check(f"risk.levels[{index}].colour", level.get("colour"), str)
+        if not (len(colour) == 7 and colour.startswith("#")):
+            raise PackError(f"risk.levels[{index}].colour", "ska skrivas som #rrggbb.")
+    matrix_raw = r.get("risk.matrix", list)
+    if len(matrix_raw) != len(likelihood):
+        raise PackError("risk.matrix", f"ska ha en rad per sannolikhet ({len(likelihood)}).")
+    matrix = []
+    for row_index, row in enumerate(matrix_raw):
+        r.check(f"risk.matrix[{row_index}]", row, list)
+        if len(row) != len(consequence):
+            raise PackError(f"risk.matrix[{row_index}]", f"ska ha en kolumn per konsekvens ({len(consequence)}).")
+        for col_index, cell in enumerate(row):
+            if cell not in risk_level_keys:
+                raise PackError(f"risk.matrix[{row_index}][{col_index}]", f"'{cell}' är ingen risknivå i risk.levels.")
+        matrix.append(tuple(row))
+
+    acceptance: dict[str, str] = {}
+    for index, item in enumerate(r.get("risk.acceptance", list)):
+        where = f"risk.acceptance[{index}]"
+        role = r.check(f"{where}.role", item.get("role"), str)
+        max_level = r.check(f"{where}.max_level", item.get("max_level"), str)
+        if max_level not in risk_level_keys:
+            raise PackError(f"{where}.max_level", f"'{max_level}' är ingen risknivå.")
+        acceptance[role] = max_level
+
+    threats = r.choices("risk.threats", min_count=0)
+    for index, threat in enumerate(threats):
+        for part in ("cause", "event", "consequence"):
+            r.check(f"risk.threats[{index}].{part}", threat.get(part), str)
+        for aspect in r.check(f"risk.threats[{index}].aspects", threat.get("aspects"), list):
+            if aspect not in aspect_keys:
+                raise PackError(f"risk.threats[{index}].aspects", f"'{aspect}' är ingen aspekt.")
+
+    measure_types = r.choices("risk.measure_types")
+    measure_type_keys = {m.key for m in measure_types}
+    plan_sections = r.choices("action_plan.sections")
+    for index, section in enumerate(plan_sections):
+        for measure_type in section.get("measure_types", []):
+            if measure_type not in measure_type_keys:
+                raise PackError(
+                    f"action_plan.sections[{index}].measure_types", f"'{measure_type}' är ingen åtgärdstyp."
+                )
+    period_anchor = r.get("action_plan.period_anchor", str)
+    if period_anchor not in ("council", "board"):
+        raise PackError("action_plan.period_anchor", "ska vara 'council' eller 'board'.")
+
+    diary_format = r.get("diary_number.format", str)
+    try:
+        diary_format.format(year=2026, serial=14, board="KS")
+    except (KeyError, ValueError, IndexError) as exc:
+        raise PackError("diary_number.format", f"går inte att använda: {exc}.") from exc
+
+    clocks = tuple(r.get("incidents.clocks", list))
+    for index, clock in enumerate(clocks):
+        for part in ("key", "name", "recipient"):
+            r.check(f"incidents.clocks[{index}].{part}", clock.get(part), str)
+
+    requirements = []
+    seen_ids: set[str] = set()
+    for index, item in enumerate(r.get("requirements", list)):
+        where = f"requirements[{index}]"
+        r.check(where, item, dict)
+        values = {
+            part: r.check(f"{where}.{part}", item.get(part), str)
+            for part in ("id", "section", "kind", "title", "text", "product")
+        }
+        if values["kind"] not in REQUIREMENT_KINDS:
+            raise PackError(f"{where}.kind", f"ska vara en av {', '.join(sorted(REQUIREMENT_KINDS))}.")
+        if values["id"] in seen_ids:
+            raise PackError(f"{where}.id", f"'{values['id']}' förekommer mer än en gång.")
+        seen_ids.add(values["id"])
+        requirements.append(Requirement(**values))
+
+    policy_file = path.parent / r.get("policy_document.file", str)
+    if not policy_file.is_file():
+        raise PackError("policy_document.file", f"pekar på {policy_file}, som inte finns.")
+
+    reference = r.get("reference.organisation", str, default="")
+    reference_file = path.parent / reference if reference else None
+    if reference_file is not None and not reference_file.is_file():
+        raise PackError("reference.organisation", f"pekar på {reference_file}, som inte finns.")
+
+    return PolicyPack(
+        path=Path(path),
+        id=r.get("pack.id", str),
+        version=r.get("pack.version", str),
+        municipality_name=r.get("pack.municipality_name", str),
+        municipality_code=r.get("pack.municipality_code", str),
+        policy_title=r.get("policy_document.title", str),
+        policy_file=policy_file,
+        policy_version=r.get("policy_document.version", str),
+        policy_adoption=r.get("policy_document.adoption", str, default=""),
+        reference_organisation=reference_file,
+        aspects=aspects,
+        levels=levels,
+        lowest_level_excluded_from_analysis=r.get("classification.lowest_level_excluded_from_analysis", bool),
+        security_protection_classes=tuple(r.get("classification.security_protection_classes", list)),
+        likelihood=likelihood,
+        consequence=consequence,
+        risk_levels=risk_levels,
+        risk_matrix=tuple(matrix),
+        treatments=r.choices("risk.treatments"),
+        acceptance=acceptance,
+        measure_types=measure_types,
+        measure_statuses=r.choices("risk.measure_statuses"),
+        threats=threats,
+        operating_models=r.choices("operating_models.options"),
+        agreement_notice_window_days=r.get("agreements.notice_window_days", int),
+        action_plan_sections=plan_sections,
+        action_plan_period_anchor=period_anchor,
+        continuity_sections=r.choices("continuity.sections"),
+        continuity_review_interval_months=r.get("continuity.review_interval_months", int),
+        required_routines=r.choices("routines.required"),
+        routine_review_interval_months=r.get("routines.review_interval_months", int),
+        council_min_meetings_per_year=r.get("council.min_meetings_per_year", int),
+        mandate_length_years=r.get("mandate_period.length_years", int),
+        reference_election_year=r.get("mandate_period.reference_election_year", int),
+        council_anchor=r.anchor("mandate_period.council"),
+        board_anchor=r.anchor("mandate_period.board"),
+        diary_number_format=diary_format,
+        diary_series_per_board=r.get("diary_number.series_per_board", bool),
+        incident_categories=tuple(r.get("incidents.categories", list)),
+        incident_clocks=clocks,
+        requirements=tuple(requirements),
+    )
+
+
+@cache
+def _cached(path: str) -> PolicyPack:
+    return load_pack(Path(path))
+
+
+def get_pack() -> PolicyPack:
+    """The pack configured by LIS_POLICY_PACK (validated once per process)."""
+    return _cached(str(settings.LIS_POLICY_PACK))

@@ -1,0 +1,27 @@
+from django import template
+from django.http import QueryDict
+
+from lis.core.access import person_label, principal_for
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def person_name(context, person) -> str:
+    """A person's name as the current user may see it (POL-3.30). Autoescaped."""
+    request = context.get("request")
+    principal = getattr(request, "principal", None) or principal_for(getattr(request, "user", None))
+    return person_label(principal, person)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current query string with `changes` applied (for pagination and tabs)."""
+    params: QueryDict = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -1,0 +1,101 @@
+"""Forms parse and validate input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lis.core import access
+from lis.core.access import Principal
+from lis.core.forms import DateInput
+
+from .models import Board, OrgUnit, Person, Role, RoleAssignment
+from .selectors import active_q, people_visible_to
+
+
+class BoardForm(forms.ModelForm):
+    class Meta:
+        model = Board
+        fields = ["name", "short_name", "kind", "responsible_for_security", "partner_municipalities", "member_count"]
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "short_name", "kind", "parent", "governing_board", "function", "organisation_number"]
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = OrgUnit.objects.filter(active_q()).filter(principal.unit_filter(manage=True))
+        if self.instance.pk:
+            parents = parents.exclude(path__startswith=self.instance.path)
+        self.fields["parent"].queryset = parents.order_by("name")
+        self.fields["governing_board"].queryset = Board.objects.filter(active_q()).order_by("name")
+        if not access.can_manage_organisation(principal):
+            self.fields["kind"].choices = [(OrgUnit.Kind.UNIT, OrgUnit.Kind.UNIT.label)]
+            self.fields["governing_board"].disabled = True
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["first_name", "last_name", "kind", "title", "unit", "email", "phone", "protected_identity"]
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.filter(active_q())
+        if not (principal.manages_everything or principal.has_role("hr")):
+            units = units.filter(principal.unit_filter(manage=True))
+        self.fields["unit"].queryset = units.order_by("name")
+        if not principal.sees_protected_identities:
+            del self.fields["protected_identity"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Person.Kind.EMPLOYEE and not data.get("unit"):
+            self.add_error("unit", _("En medarbetare måste höra till en enhet."))
+        return data
+
+
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["person", "role", "unit", "board", "starts_on", "ends_on", "note"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people_visible_to(principal).filter(active_q())
+        self.fields["person"].label_from_instance = lambda person: access.person_label(principal, person)
+        units = OrgUnit.objects.filter(active_q())
+        if not principal.manages_everything:
+            units = units.filter(principal.unit_filter(manage=True))
+            self.fields["role"].choices = [
+                (value, label) for value, label in Role.choices if value in access.UNIT_ASSIGNABLE_ROLES
+            ]
+        elif not principal.has_role("administrator"):
+            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMINISTRATOR]
+        self.fields["unit"].queryset = units.order_by("name")
+        self.fields["board"].queryset = Board.objects.filter(active_q()).order_by("name")
+        self.fields["unit"].required = False
+        self.fields["board"].required = False
+        if self.instance.pk:
+            self.fields["person"].disabled = True
+
+
+class PersonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    unit = forms.ModelChoiceField(label=_("Enhet"), queryset=OrgUnit.objects.none(), required=False)
+    ended = forms.BooleanField(label=_("Visa även personer som slutat"), required=False)
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.filter(principal.unit_filter()).order_by("name")
+
+
+class LoginCreateForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    password = forms.CharField(
+        label=_("Tillfälligt lösenord"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Minst 12 tecken. Lämna lösenordet till personen på ett säkert sätt."),
+    )

@@ -1,0 +1,122 @@
+"""Permission-aware reads of the organisation. Views read only through these."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from lis.core import access
+from lis.core.access import Principal
+
+from .models import Board, MandatePeriod, OrgUnit, Person, RoleAssignment
+
+
+def active_q(prefix: str = "", field: str = "ended_on") -> Q:
+    return Q(**{f"{prefix}{field}__isnull": True}) | Q(**{f"{prefix}{field}__gt": access.today()})
+
+
+def units_visible_to(p: Principal) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(p.unit_filter()).select_related("governing_board", "parent")
+
+
+def unit_get(p: Principal, pk: int) -> OrgUnit:
+    unit = OrgUnit.objects.select_related("governing_board", "parent").filter(pk=pk).first()
+    if unit is None or not p.can_view_unit(unit):
+        raise Http404
+    return unit
+
+
+def boards_visible_to(p: Principal) -> QuerySet[Board]:
+    if p.sees_everything:
+        return Board.objects.all()
+    unit_boards = OrgUnit.objects.filter(p.unit_filter()).values("governing_board_id")
+    return Board.objects.filter(Q(pk__in=p.board_ids) | Q(pk__in=unit_boards))
+
+
+def board_get(p: Principal, pk: int) -> Board:
+    board = boards_visible_to(p).filter(pk=pk).first()
+    if board is None:
+        raise Http404
+    return board
+
+
+def people_visible_to(p: Principal) -> QuerySet[Person]:
+    queryset = Person.objects.select_related("unit")
+    if p.sees_everything or p.has_role("hr"):
+        return queryset
+    own = Q(pk=p.person.pk) if p.person is not None else Q(pk__in=[])
+    # Nämnd members read their förvaltning's register, not its staff list.
+    return queryset.filter(own | Q(unit__in=OrgUnit.objects.filter(p.unit_filter(governed=False))))
+
+
+def person_get(p: Principal, pk: int) -> Person:
+    person = people_visible_to(p).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def people_search(
+    p: Principal, *, query: str = "", unit: OrgUnit | None = None, include_ended: bool = False
+) -> QuerySet[Person]:
+    queryset = people_visible_to(p)
+    if not include_ended:
+        queryset = queryset.filter(active_q())
+    if unit is not None:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    for word in query.split()[:5]:
+        condition = Q(title__icontains=word) | Q(unit__name__icontains=word)
+        # Searching by name must not find a skyddad identitet for those who may not know it.
+        name = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        if not p.sees_protected_identities:
+            name &= Q(protected_identity=False)
+        queryset = queryset.filter(condition | name)
+    return queryset
+
+
+def role_assignments_visible_to(p: Principal, *, active_only: bool = True) -> QuerySet[RoleAssignment]:
+    queryset = RoleAssignment.objects.select_related("person", "unit", "board").filter(person__in=people_visible_to(p))
+    if active_only:
+        day = access.today()
+        queryset = queryset.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    return queryset
+
+
+def role_assignment_get(p: Principal, pk: int) -> RoleAssignment:
+    assignment = role_assignments_visible_to(p, active_only=False).filter(pk=pk).first()
+    if assignment is None:
+        raise Http404
+    return assignment
+
+
+def unit_tree(p: Principal, *, include_ended: bool = False) -> list[OrgUnit]:
+    """Visible units in tree order, each with `depth`, and their active heads prefetched."""
+    queryset = units_visible_to(p)
+    if not include_ended:
+        queryset = queryset.filter(active_q())
+    day = access.today()
+    heads = (
+        RoleAssignment.objects.filter(role="unit_head", starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("person")
+    )
+    units = list(queryset.prefetch_related(Prefetch("role_assignments", heads, to_attr="heads")))
+    # Depth-first, siblings by name; a unit whose parent is hidden starts its own branch.
+    by_parent: dict[int | None, list[OrgUnit]] = {}
+    ids = {unit.pk for unit in units}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id if unit.parent_id in ids else None, []).append(unit)
+    ordered: list[OrgUnit] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for unit in sorted(by_parent.get(parent_id, []), key=lambda u: (u.kind == "unit", u.name)):
+            unit.tree_depth = depth
+            ordered.append(unit)
+            walk(unit.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def mandate_periods() -> QuerySet[MandatePeriod]:
+    return MandatePeriod.objects.all()

@@ -1,0 +1,10 @@
+"""Test settings: fast hashing, in-memory mail, both SQLite and PostgreSQL through DATABASE_URL."""
+
+from .dev import *  # noqa: F403
+
+LIS_ENVIRONMENT = "test"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+AXES_FAILURE_LIMIT = 5
+LANGUAGE_CODE = "sv"

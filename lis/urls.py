@@ -1,0 +1,12 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("lis.core.urls")),
+    path("organisation/", include("lis.organisation.urls")),
+    path("efterlevnad/", include("lis.compliance.urls")),
+    path("sprak/", login_not_required(set_language), name="set_language"),
+]
+
+handler403 = "lis.core.views.permission_denied"
