@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,6 +46,7 @@ from lis.core.changelog import record_create, verify_chain
 from lis.core.models import ChangeLogEntry, User
 from lis.organisation import services
 from lis.organisation.models import Board, MandatePeriod, Municipality, OrgUnit, Person, Role, RoleAssignment
+from lis.systems.models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
 SEED = 1492
 BENCH_PASSWORD = "bench-lis-losenord-2026"
@@ -85,113 +87,23 @@ COMPANIES = [
     "Turism och näringsliv AB",
 ]
 PARTNERS = ["Säffle", "Bengtsfors", "Mellerud", "Dals-Ed", "Färgelanda"]
-ENHET_KINDS = [
-    "Förskolan",
-    "Skolan",
-    "Hemtjänst",
-    "Boendet",
-    "Avdelning",
-    "Sektionen",
-    "Team",
-    "Kontoret",
-    "Enheten",
-    "Verksamheten",
-]
-PLACES = [
-    "Norr",
-    "Söder",
-    "Öster",
-    "Väster",
-    "Centrum",
-    "Ekhagen",
-    "Tösse",
-    "Fengersfors",
-    "Edsleskog",
-    "Råbäcken",
-    "Karlberg",
-    "Kristinelund",
-    "Nygårds",
-    "Mo",
-    "Ånimskog",
-    "Tydje",
-    "Fröskog",
-    "Stommen",
-    "Hamnen",
-    "Näsudden",
-]
-FIRST_NAMES = [
-    "Anna",
-    "Annika",
-    "Hanna",
-    "Johanna",
-    "Ann-Sofie",
-    "Erik",
-    "Eva",
-    "Lars",
-    "Karl",
-    "Kerstin",
-    "Nils",
-    "Emma",
-    "Fredrik",
-    "Linnea",
-    "Gustav",
-    "Amira",
-    "Daniel",
-    "Sanna",
-    "Viktor",
-    "Ida",
-    "Mohammed",
-    "Petra",
-    "Rasmus",
-    "Åsa",
-    "Örjan",
-    "Maja",
-    "Oskar",
-    "Elsa",
-    "Yusuf",
-    "Leila",
-]
-LAST_NAMES = [
-    "Andersson",
-    "Johansson",
-    "Karlsson",
-    "Nilsson",
-    "Eriksson",
-    "Persson",
-    "Svensson",
-    "Gustafsson",
-    "Pettersson",
-    "Jonsson",
-    "Hansson",
-    "Bengtsson",
-    "Lindberg",
-    "Jakobsson",
-    "Åkesson",
-    "Ström",
-    "Holm",
-    "Lund",
-    "Falk",
-    "Nyström",
-    "Ali",
-    "Hassan",
-    "Mäkinen",
-    "Novak",
-    "Berg",
-]
-TITLES = [
-    "Handläggare",
-    "Lärare",
-    "Förskollärare",
-    "Undersköterska",
-    "Ekonom",
-    "Systemförvaltare",
-    "Enhetschef",
-    "Socialsekreterare",
-    "Fastighetstekniker",
-    "Nätverkstekniker",
-    "Administratör",
-    "Planarkitekt",
-]
+ENHET_KINDS = "Förskolan Skolan Hemtjänst Boendet Avdelning Sektionen Team Kontoret Enheten Verksamheten".split()
+PLACES = (
+    "Norr Söder Öster Väster Centrum Ekhagen Tösse Fengersfors Edsleskog Råbäcken Karlberg Kristinelund "
+    "Nygårds Mo Ånimskog Tydje Fröskog Stommen Hamnen Näsudden"
+).split()
+FIRST_NAMES = (
+    "Anna Annika Hanna Johanna Ann-Sofie Erik Eva Lars Karl Kerstin Nils Emma Fredrik Linnea Gustav Amira "
+    "Daniel Sanna Viktor Ida Mohammed Petra Rasmus Åsa Örjan Maja Oskar Elsa Yusuf Leila"
+).split()
+LAST_NAMES = (
+    "Andersson Johansson Karlsson Nilsson Eriksson Persson Svensson Gustafsson Pettersson Jonsson Hansson "
+    "Bengtsson Lindberg Jakobsson Åkesson Ström Holm Lund Falk Nyström Ali Hassan Mäkinen Novak Berg"
+).split()
+TITLES = (
+    "Handläggare Lärare Förskollärare Undersköterska Ekonom Systemförvaltare Enhetschef Socialsekreterare "
+    "Fastighetstekniker Nätverkstekniker Administratör Planarkitekt"
+).split()
 
 
 @dataclass
@@ -201,6 +113,7 @@ class Kommun:
     units: int
     people: int
     changelog: int
+    systems: int
     rng: random.Random
     today: datetime.date
     municipality: Municipality | None = None
@@ -315,12 +228,15 @@ def step_units(kommun: Kommun) -> None:
     committees = [b for b in kommun.boards if b.short_name.startswith("N")]
     company_boards = [b for b in kommun.boards if b.kind == Board.Kind.COMPANY_BOARD]
 
-    def new(name: str, kind: str, **fields) -> OrgUnit:
+    def new(name: str, kind: str, **fields: Any) -> OrgUnit:
         return OrgUnit(municipality=kommun.municipality, name=name, kind=kind, path="/", **fields)
 
     plan: list[_PlannedUnit] = [
-        _PlannedUnit(None, 0, new("Kommunstyrelsens förvaltning", "administration", short_name="KSF",
-                                  governing_board=by_short["KS"])),
+        _PlannedUnit(
+            None,
+            0,
+            new("Kommunstyrelsens förvaltning", "administration", short_name="KSF", governing_board=by_short["KS"]),
+        ),
     ]
     for index in range(administrations - 1):
         plan.append(
@@ -345,7 +261,7 @@ def step_units(kommun: Kommun) -> None:
                     "company",
                     short_name=f"AB{index + 1:02d}",
                     governing_board=company_boards[index],
-                    organisation_number=f"55{rng.randint(10000000, 99999999):08d}"[:10],
+                    organisation_number=f"556{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                 ),
             )
         )
@@ -365,10 +281,15 @@ def step_units(kommun: Kommun) -> None:
         plan.append(_PlannedUnit(0, 1, new(name, "unit", function=function)))
     for parent in range(min(top_count, kommun.units - len(plan))):
         enhet(parent)
-    weights = {0: 3.0, 1: 2.0, 2: 1.0}
+    # Random parents, shallow levels more often; the candidates grow as enheter are added.
+    level_weight = {0: 3.0, 1: 2.0, 2: 1.0}
+    candidates = [i for i, p in enumerate(plan) if p.depth < MAX_DEPTH]
+    weights = [level_weight[plan[i].depth] for i in candidates]
     while len(plan) < kommun.units:
-        candidates = [i for i, p in enumerate(plan) if p.depth < MAX_DEPTH]
-        enhet(rng.choices(candidates, weights=[weights[plan[i].depth] for i in candidates])[0])
+        enhet(rng.choices(candidates, weights=weights)[0])
+        if plan[-1].depth < MAX_DEPTH:
+            candidates.append(len(plan) - 1)
+            weights.append(level_weight[plan[-1].depth])
 
     # Level by level: the ids of a level are known before its children are written.
     for depth in range(MAX_DEPTH + 1):
@@ -398,8 +319,13 @@ def step_logins(kommun: Kommun) -> None:
     """The benchmark's logins, all with BENCH_PASSWORD (hashed once: it is the same password)."""
     password = make_password(BENCH_PASSWORD)
     users = [
-        User(username=username, first_name=persona.title(), last_name="Bench", email=f"{username}@{EMAIL_DOMAIN}",
-             password=password)
+        User(
+            username=username,
+            first_name=persona.title(),
+            last_name="Bench",
+            email=f"{username}@{EMAIL_DOMAIN}",
+            password=password,
+        )
         for persona, username in LOGINS.items()
     ]
     User.objects.bulk_create(users)
@@ -422,12 +348,12 @@ def step_people(kommun: Kommun) -> None:
     hr_unit = next((u for u in kommun.all_units if u.function == OrgUnit.Function.HR), ksf)
     persons: list[Person] = []
 
-    def person(unit: OrgUnit | None, title: str = "", **fields) -> Person:
+    def person(unit: OrgUnit | None, title: str | None = None, **fields: Any) -> Person:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         values = {
             "first_name": first,
             "last_name": last,
-            "title": title or rng.choice(TITLES),
+            "title": rng.choice(TITLES) if title is None else title,
             "unit": unit,
             "email": _email(first, last, len(persons) + 1),
             "phone": f"0532-{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
@@ -461,7 +387,9 @@ def step_people(kommun: Kommun) -> None:
         if top is ksf:
             slots[(Role.UNIT_HEAD, top.pk)] = slots[(Role.MUNICIPAL_DIRECTOR, None)]
         elif top is not chef_unit:
-            slots[(Role.UNIT_HEAD, top.pk)] = person(top, "VD" if top.kind == OrgUnit.Kind.COMPANY else "Förvaltningschef")
+            slots[(Role.UNIT_HEAD, top.pk)] = person(
+                top, "VD" if top.kind == OrgUnit.Kind.COMPANY else "Förvaltningschef"
+            )
         # Most, not all: the missing ones are findings on Efterlevnad (POL-3.4).
         if top is chef_unit or rng.random() < 0.85:
             slots[(Role.SECURITY_COORDINATOR, top.pk)] = person(top, "Informationssäkerhetssamordnare")
@@ -472,7 +400,7 @@ def step_people(kommun: Kommun) -> None:
             )
     seats = sum(b.member_count or 0 for b in kommun.boards)
     elected_count = min(math.ceil(seats * 0.7), kommun.people // 5)
-    kommun.elected = [person(None, "", kind=Person.Kind.ELECTED, title="") for _ in range(elected_count)]
+    kommun.elected = [person(None, "", kind=Person.Kind.ELECTED) for _ in range(elected_count)]
 
     remaining = kommun.people - len(persons)
     if remaining < 0:
@@ -506,12 +434,16 @@ def step_roles(kommun: Kommun) -> None:
     for (role, unit_id), person in kommun.slots.items():
         assignments.append(
             RoleAssignment(
-                person=person, role=role, unit=units.get(unit_id) if unit_id else None, starts_on=kommun.date_back(60, 2000)
+                person=person,
+                role=role,
+                unit=units.get(unit_id) if unit_id else None,
+                starts_on=kommun.date_back(60, 2000),
             )
         )
     assignments.append(
-        RoleAssignment(person=kommun.slots[(Role.IT_MANAGER, None)], role=Role.COUNCIL_CHAIR,
-                       starts_on=kommun.date_back(60, 2000))
+        RoleAssignment(
+            person=kommun.slots[(Role.IT_MANAGER, None)], role=Role.COUNCIL_CHAIR, starts_on=kommun.date_back(60, 2000)
+        )
     )
     employees_by_top: dict[int, list[Person]] = {}
     for person in kommun.persons:
@@ -532,20 +464,21 @@ def step_roles(kommun: Kommun) -> None:
                     note="Föregående förvaltningschef",
                 )
             )
-    previous_end = mandate.starts_on - datetime.timedelta(days=1)
+    previous = services.mandate_period_for(mandate.starts_on - datetime.timedelta(days=1), mandate.anchor)
     for board in kommun.boards:
         members = rng.sample(kommun.elected, min(board.member_count or 0, len(kommun.elected)))
         for member in members:
-            assignments.append(RoleAssignment(person=member, role=Role.BOARD_MEMBER, board=board,
-                                              starts_on=mandate.starts_on))
+            assignments.append(
+                RoleAssignment(person=member, role=Role.BOARD_MEMBER, board=board, starts_on=mandate.starts_on)
+            )
             if rng.random() < 0.1:
                 assignments.append(
                     RoleAssignment(
                         person=member,
                         role=Role.BOARD_MEMBER,
                         board=board,
-                        starts_on=previous_end.replace(year=previous_end.year - 4) + datetime.timedelta(days=1),
-                        ends_on=previous_end,
+                        starts_on=previous.starts_on,
+                        ends_on=previous.ends_on,
                     )
                 )
     kommun.assignments = RoleAssignment.objects.bulk_create(assignments, batch_size=BATCH)
@@ -577,6 +510,105 @@ def step_changelog(kommun: Kommun) -> None:
     services.person_update(actor=strategist, person=target, unit=chef_unit)
 
 
+SYSTEM_KINDS = (
+    "Verksamhetssystem Journalsystem Ärendesystem Ekonomisystem Lönesystem Skolplattform E-tjänst Bokningssystem "
+    "Kartsystem Arkiv Register Planeringsverktyg Passersystem Larmsystem Portal"
+).split()
+MODELS = ["on_premises", "vendor_hosted", "saas", "hybrid", "paper", ""]
+
+
+def step_systems(kommun: Kommun) -> None:
+    """Parties, systems across the förvaltningar and bolag (about one in twelve incomplete),
+    1–3 information sets each with a fastställd classification, user groups and agreements."""
+    from lis.classification.models import Classification
+
+    rng = kommun.rng
+    parties = Party.objects.bulk_create(
+        [Party(name=f"Leverantör {i + 1} AB", kind="external") for i in range(max(20, kommun.systems // 50))],
+        batch_size=BATCH,
+    )
+    people = kommun.persons or list(Person.objects.all()[:1000])
+    approver = kommun.users["strateg"]
+    proposer = kommun.users["chef"]
+    systems = []
+    for index in range(kommun.systems):
+        unit = rng.choice(kommun.tops)
+        incomplete = rng.random() < 0.08
+        systems.append(
+            InformationSystem(
+                name=f"{rng.choice(SYSTEM_KINDS)} {index + 1}",
+                unit=unit,
+                description="Syntetiskt system.",
+                system_owner=None if incomplete else rng.choice(parties),
+                status="operational",
+                system_steward=None if incomplete else rng.choice(people),
+                responsible_manager=rng.choice(people),
+                operating_model=rng.choice(MODELS[:-1]) if not incomplete else "",
+                no_consumers=rng.random() < 0.5,
+                personal_data=rng.random() < 0.6,
+                tags="bench",
+            )
+        )
+    systems = InformationSystem.objects.bulk_create(systems, batch_size=BATCH)
+    sets, groups, agreements = [], [], []
+    for system in systems:
+        for n in range(rng.randint(1, 3)):
+            sets.append(InformationSet(system=system, name=f"Informationsmängd {n + 1}"))
+        groups.append(UserGroup(system=system, kind="user", description="Handläggare", approximate_size=20))
+        if not system.no_consumers:
+            groups.append(UserGroup(system=system, kind="consumer", description="Invånare"))
+        if system.system_owner_id:
+            agreements.append(
+                Agreement(
+                    system=system,
+                    counterparty_id=system.system_owner_id,
+                    reference="AVT",
+                    ends_on=kommun.today + datetime.timedelta(days=rng.randint(-100, 1500)),
+                )
+            )
+    sets = InformationSet.objects.bulk_create(sets, batch_size=BATCH)
+    UserGroup.objects.bulk_create(groups, batch_size=BATCH)
+    Agreement.objects.bulk_create(agreements, batch_size=BATCH)
+    now = datetime.datetime.now(datetime.UTC)
+    classifications, by_system = [], {}
+    for information_set in sets:
+        if rng.random() < 0.05:
+            continue  # not yet classified
+        levels = {aspect: str(rng.choice([0, 1, 1, 2, 2, 3])) for aspect in ("K", "R", "T")}
+        classifications.append(
+            Classification(
+                information_set=information_set,
+                status="approved",
+                levels=levels,
+                motivation="Syntetisk.",
+                created_by=proposer,
+                proposed_by=proposer,
+                proposed_at=now,
+                approved_by=approver,
+                approved_at=now,
+            )
+        )
+        merged = by_system.setdefault(information_set.system_id, {})
+        for aspect, level in levels.items():
+            merged[aspect] = max(merged.get(aspect, "0"), level)
+    Classification.objects.bulk_create(classifications, batch_size=BATCH)
+    classified_sets = {c.information_set_id for c in classifications}
+    complete = {s.system_id for s in sets} - {s.system_id for s in sets if s.pk not in classified_sets}
+    for system in systems:
+        levels = by_system.get(system.pk, {})
+        system.levels, system.classified = levels, system.pk in complete
+        system.level_rank = max((int(v) for v in levels.values()), default=None)
+    InformationSystem.objects.bulk_update(systems, ["levels", "classified", "level_rank"], batch_size=BATCH)
+    chef_top = kommun.chef_unit
+    target = next((s for s in systems if chef_top is not None and s.unit_id == chef_top.pk), None)
+    target = target or (systems[0] if systems else None)
+    if target is not None:
+        kommun.targets["system"] = target.pk
+        kommun.log(target, always=True)
+    for system in systems[:: max(1, len(systems) // 200)]:
+        kommun.log(system)
+
+
 # Run in this order. New generators (systems, risks, ...) go before "changelog".
 STEPS: list[tuple[str, Step]] = [
     ("municipality", step_municipality),
@@ -585,6 +617,7 @@ STEPS: list[tuple[str, Step]] = [
     ("logins", step_logins),
     ("people", step_people),
     ("roles", step_roles),
+    ("systems", step_systems),
     ("changelog", step_changelog),
 ]
 
@@ -604,7 +637,7 @@ class Summary:
     chain_ok: bool
     logins: dict[str, str]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -615,6 +648,7 @@ def _counts() -> dict[str, int]:
         "people": Person.objects.count(),
         "protected_identities": Person.objects.filter(protected_identity=True).count(),
         "role_assignments": RoleAssignment.objects.count(),
+        "systems": InformationSystem.objects.count(),
         "users": User.objects.count(),
         "changelog_entries": ChangeLogEntry.objects.count(),
     }
@@ -624,6 +658,7 @@ def generate(
     *,
     units: int = 300,
     people: int = 20000,
+    systems: int = 10000,
     changelog: int = 2000,
     seed: int = SEED,
     steps: Iterable[tuple[str, Step]] = STEPS,
@@ -635,7 +670,9 @@ def generate(
         raise ValueError("--units must be at least 5.")
     if OrgUnit.objects.exists() or Person.objects.exists():
         raise RuntimeError("The database already holds an organisation; generate into an empty one.")
-    kommun = Kommun(units=units, people=people, changelog=changelog, rng=random.Random(seed), today=access.today())
+    kommun = Kommun(
+        units=units, people=people, systems=systems, changelog=changelog, rng=random.Random(seed), today=access.today()
+    )
     step_seconds: dict[str, float] = {}
     started = time.perf_counter()
     with transaction.atomic():
@@ -674,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: DATABASE_URL, else var/lis.sqlite3")
     parser.add_argument("--units", type=int, default=300, help="förvaltningar, bolag and enheter (default 300)")
     parser.add_argument("--people", type=int, default=20000, help="people (default 20000)")
+    parser.add_argument("--systems", type=int, default=10000, help="informationssystem (default 10000)")
     parser.add_argument("--changelog", type=int, default=2000, help="create entries to write (default 2000)")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
@@ -682,7 +720,12 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     summary = generate(
-        units=args.units, people=args.people, changelog=args.changelog, seed=args.seed, progress=print
+        units=args.units,
+        people=args.people,
+        systems=args.systems,
+        changelog=args.changelog,
+        seed=args.seed,
+        progress=print,
     )
     print(f"Generated in {summary.seconds:.1f} s: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))
     print(f"Change-log chain {'valid' if summary.chain_ok else 'BROKEN'}.")

@@ -90,3 +90,31 @@ PERSONA_SPECS: dict[str, dict] = {
 def personas(amal) -> dict[str, Persona]:
     """One persona per role of the policy, each in its own unit (see PERSONA_SPECS)."""
     return {key: make_persona(amal, key, **spec) for key, spec in PERSONA_SPECS.items()}
+
+
+@pytest.fixture
+def vendor(db):
+    """An external party: systemägare and avtalspart of the test systems."""
+    from lis.systems import services as system_services
+
+    return system_services.party_create(
+        actor=None, name="Leverantören AB", kind="external", organisation_number="556677-8899"
+    )
+
+
+@pytest.fixture
+def make_system(amal, vendor):
+    """Registers a system in a unit (default VAF) through the service."""
+    from lis.systems import services as system_services
+
+    def make(unit: str = "VAF", name: str = "Verksamhetssystem", **fields):
+        values = {
+            "unit": amal["units"][unit],
+            "name": name,
+            "system_owner": vendor,
+            "operating_model": "saas",
+            **fields,
+        }
+        return system_services.system_create(actor=None, **values)
+
+    return make

@@ -5,7 +5,9 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("lis.core.urls")),
     path("organisation/", include("lis.organisation.urls")),
+    path("system/", include("lis.systems.urls")),
     path("efterlevnad/", include("lis.compliance.urls")),
+    path("rapporter/", include("lis.reports.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
 ]
 

@@ -147,7 +147,10 @@ def principal_for(user: User | None, *, on: datetime.date | None = None) -> Prin
     Person = apps.get_model("organisation", "Person")
     RoleAssignment = apps.get_model("organisation", "RoleAssignment")
     day = on or today()
-    person = Person.objects.filter(user=user).select_related("unit").first()
+    try:
+        person = user.person  # loaded with the user by LisModelBackend.get_user
+    except Person.DoesNotExist:
+        person = None
     assignments: list = []
     if person is not None and person.is_active:
         assignments = list(
@@ -206,3 +209,44 @@ def person_label(p: Principal, person: Person | None) -> str:
         if p.person is None or p.person.pk != person.pk:
             return person.pseudonym
     return str(person)
+
+
+# --- informationssystem -------------------------------------------------------------------
+
+
+def system_filter(p: Principal, prefix: str = "") -> Q:
+    """Q over InformationSystem rows this user may view: their units' register, what their
+    nämnd governs, and the systems they are ansvarig chef or systemförvaltare of."""
+    if p.sees_everything:
+        return Q()
+    condition = p.unit_filter(f"{prefix}unit__")
+    if p.person is not None:
+        condition |= Q(**{f"{prefix}responsible_manager": p.person}) | Q(**{f"{prefix}system_steward": p.person})
+    return condition
+
+
+def _is_named_on(p: Principal, system) -> bool:
+    return p.person is not None and p.person.pk in (system.responsible_manager_id, system.system_steward_id)
+
+
+def can_view_system(p: Principal, system) -> bool:
+    return p.sees_everything or p.can_view_unit(system.unit) or _is_named_on(p, system)
+
+
+def can_manage_system(p: Principal, system) -> bool:
+    """Edit the system, its information sets, groups and agreements; propose a classification."""
+    return p.can_manage_unit(system.unit) or _is_named_on(p, system)
+
+
+def can_create_system(p: Principal, unit) -> bool:
+    return p.can_manage_unit(unit)
+
+
+def can_approve_classification(p: Principal, system) -> bool:
+    """Fastställa: the unit's förvaltningschef or samordnare, the säkerhetsstrateg, or the
+    system's ansvarig chef; never the one who proposed it (checked by the service)."""
+    return p.can_manage_unit(system.unit) or (p.person is not None and p.person.pk == system.responsible_manager_id)
+
+
+def can_manage_parties(p: Principal) -> bool:
+    return p.manages_everything or bool(p.managed_unit_paths)

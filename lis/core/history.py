@@ -22,6 +22,8 @@ EVENT_LABELS = {
     "login_failed": _("Misslyckad inloggning"),
     "export": _("Export"),
 }
+# Every object belongs to the one kommun: nothing to show, nothing to fetch.
+CONTEXT_FIELDS = frozenset({"municipality"})
 DETAIL_LABELS = {"ip": _("IP-adress"), "username": _("Användarnamn")}
 PERSONAL_FIELDS = {"first_name", "last_name", "email", "phone", "title", "user"}
 
@@ -58,7 +60,8 @@ def _label(value: Any, choices: dict[str, str]) -> str:
 
 
 def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[HistoryRow]:
-    """Display rows for `entries`, in two or three queries whatever their number."""
+    """Display rows for `entries`: one query for the people they name and one per other kind
+    of object their foreign keys point at, whatever the number of entries."""
     from lis.organisation.models import Person
 
     # Which foreign-key targets to fetch, per model.
@@ -69,6 +72,8 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
             continue
         for name, pair in entry.changes.items():
             field = _field(model, name)
+            if name in CONTEXT_FIELDS or entry.action == ChangeLogEntry.Action.EVENT:
+                continue
             if field is not None and field.is_relation and field.many_to_one:
                 wanted[field.related_model].update(v for v in pair if v is not None)
     protected_people = {e.user_id for e in entries if e.user_id is not None}
@@ -111,6 +116,8 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
             details = {} if masked else entry.changes
             changes = [FieldChange(str(DETAIL_LABELS.get(k, k)), "", str(v)) for k, v in details.items()]
         for name, pair in ({} if entry.action == ChangeLogEntry.Action.EVENT else entry.changes).items():
+            if name in CONTEXT_FIELDS:
+                continue
             field = _field(model, name) if model else None
             label = str(field.verbose_name) if field is not None else name
             if masked and name in PERSONAL_FIELDS:

@@ -78,3 +78,22 @@ class ChangeLogHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.hash}"
+
+
+class Notification(models.Model):
+    """A message to one user, shown in the app and sent by e-mail (e.g. the POL-3.24 report)."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    message = models.CharField(_("meddelande"), max_length=500)
+    link = models.CharField(_("länk"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    read_at = models.DateTimeField(_("läst"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("avisering")
+        verbose_name_plural = _("aviseringar")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logga-in/", views.login_view, name="login"),
     path("logga-ut/", views.logout_view, name="logout"),
     path("historik/", views.changelog, name="changelog"),
+    path("aviseringar/", views.notifications, name="notifications"),
 ]

@@ -9,20 +9,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .models import ChangeLogEntry
+from .models import ChangeLogEntry, Notification
 from .pack import get_pack
 from .policytext import parse_policy_text
 from .selectors import changelog_visible_to
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    from lis.organisation.selectors import role_assignments_visible_to
-
     p = request.principal
-    my_roles = []
-    if p.person is not None:
-        my_roles = [a for a in role_assignments_visible_to(p) if a.person_id == p.person.pk]
-    return render(request, "core/home.html", {"my_roles": my_roles, "principal": p})
+    return render(request, "core/home.html", {"my_roles": p.assignments, "principal": p})
 
 
 @login_not_required
@@ -69,3 +64,16 @@ def changelog(request: HttpRequest) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The user's notifications, newest first; opening the page marks them read."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    queryset = Notification.objects.filter(recipient=request.user)
+    page = Paginator(queryset, 50).get_page(request.GET.get("sida"))
+    unread = [n.pk for n in page.object_list if n.read_at is None]
+    response = render(request, "core/notifications.html", {"page": page, "unread": set(unread)})
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return response

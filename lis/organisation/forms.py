@@ -47,6 +47,7 @@ class PersonForm(forms.ModelForm):
         if not (principal.manages_everything or principal.has_role("hr")):
             units = units.filter(principal.unit_filter(manage=True))
         self.fields["unit"].queryset = units.order_by("name")
+        self.fields["unit"].help_text = _("Obligatoriskt för medarbetare.")
         if not principal.sees_protected_identities:
             del self.fields["protected_identity"]
 
@@ -96,6 +97,7 @@ class PersonSearchForm(forms.Form):
 class LoginCreateForm(forms.Form):
     username = forms.CharField(label=_("Användarnamn"), max_length=150)
     password = forms.CharField(
-        label=_("Tillfälligt lösenord"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Tillfälligt lösenord"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("Minst 12 tecken. Lämna lösenordet till personen på ett säkert sätt."),
     )

@@ -223,7 +223,7 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("personer")
-        indexes = [models.Index(fields=["unit", "last_name"])]
+        indexes = [models.Index(fields=["unit", "last_name"]), models.Index(fields=["last_name", "first_name", "id"])]
 
     def __str__(self) -> str:
         # The real name: never rendered directly, always through core.access.person_label.

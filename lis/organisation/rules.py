@@ -45,7 +45,7 @@ def council_membership() -> list[Finding]:
     if Role.SECURITY_STRATEGIST not in held:
         findings.append(
             Finding(
-                message=_("Ingen säkerhetsstrateg (säkerhetsskyddschef) är utsedd och ingår därmed inte i E-rådet."),
+                message=_("Ingen säkerhetsstrateg är utsedd, så säkerhetsskyddschefen saknas i E-rådet."),
                 link=reverse("organisation:role_assign") + f"?role={Role.SECURITY_STRATEGIST}",
                 link_text=_("Utse säkerhetsstrateg"),
             )

@@ -107,7 +107,7 @@ def _validate_unit_shape(unit: OrgUnit) -> None:
     if unit.kind == OrgUnit.Kind.UNIT and unit.parent_id is None:
         errors["parent"] = _("En enhet måste ingå i en förvaltning, ett bolag eller en annan enhet.")
     if unit.is_top_level and unit.parent_id is not None:
-        errors["parent"] = _("En förvaltning eller ett bolag ingår inte i någon annan enhet.")
+        errors["parent"] = _("En förvaltning eller ett bolag kan inte ingå i någon annan enhet.")
     if unit.pk and unit.parent_id and unit.parent.path.startswith(unit.path):
         errors["parent"] = _("En enhet kan inte ingå i sig själv eller i en av sina underenheter.")
     if errors:
@@ -256,8 +256,10 @@ def person_update(*, actor: User | None, person: Person, **fields: Any) -> Perso
 @transaction.atomic
 def person_login_create(*, actor: User | None, person: Person, username: str, password: str) -> User:
     """Give a person a login (administrators only). With SSO, logins are linked by e-mail instead."""
-    access.require(actor is None or access.principal_for(actor).has_role("administrator"),
-                   _("Endast administratörer kan skapa inloggningar."))
+    access.require(
+        actor is None or access.principal_for(actor).has_role("administrator"),
+        _("Endast administratörer kan skapa inloggningar."),
+    )
     if person.user_id is not None:
         raise ValidationError({"username": _("Personen har redan en inloggning.")})
     if not person.is_active:
@@ -313,7 +315,7 @@ def _validate_role(assignment: RoleAssignment) -> None:
             "role": assignment.get_role_display()
         }
     if assignment.role == Role.COUNCIL_REPRESENTATIVE and assignment.unit_id and not assignment.unit.is_top_level:
-        errors["unit"] = _("E-rådsrepresentanten företräder en förvaltning eller ett bolag (POL-3.4).")
+        errors["unit"] = _("E-rådsrepresentanten måste företräda en förvaltning eller ett bolag (POL-3.4).")
     if assignment.ends_on and assignment.ends_on < assignment.starts_on:
         errors["ends_on"] = _("Slutdatum kan inte vara före startdatum.")
     if assignment.person_id and assignment.person.ended_on and assignment.starts_on > assignment.person.ended_on:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from lis.core import access
 from lis.core.forms import EndForm, call_service, cleaned
 from lis.core.selectors import history_for
+from lis.core.viewhelpers import form_page, render_tabbed, selected_tab
 
 from . import selectors, services
 from .forms import BoardForm, LoginCreateForm, PersonForm, PersonSearchForm, RoleAssignmentForm, UnitForm
@@ -27,35 +28,6 @@ HISTORY = ("historik", gettext_lazy("Historik"))
 UNIT_TABS = (OVERVIEW, ("personer", gettext_lazy("Personer")), ("roller", gettext_lazy("Roller")), HISTORY)
 BOARD_TABS = (OVERVIEW, ("ledamoter", gettext_lazy("Ledamöter")), HISTORY)
 PERSON_TABS = (OVERVIEW, ("roller", gettext_lazy("Roller")), HISTORY)
-
-
-def _tab(request: HttpRequest, tabs: tuple[tuple[str, str], ...]) -> str:
-    keys = [key for key, _label in tabs]
-    tab = request.GET.get("flik", keys[0])
-    return tab if tab in keys else keys[0]
-
-
-def _render_tabbed(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    """The whole page, or only the tab panel when htmx asks for it."""
-    if request.htmx and request.htmx.target == "tab-panel":
-        return render(request, f"{template.removesuffix('.html')}_panel.html", context)
-    return render(request, template, context)
-
-
-def _form_page(
-    request: HttpRequest, form, *, title: str, cancel: str, submit: str | None = None, intro: str = ""
-) -> HttpResponse:
-    return render(
-        request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel": cancel,
-            "submit": submit or _("Spara"),
-            "intro": intro,
-        },
-    )
 
 
 # --- units ----------------------------------------------------------------------------------
@@ -78,7 +50,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     unit = selectors.unit_get(p, pk)
-    tab = _tab(request, UNIT_TABS)
+    tab = selected_tab(request, UNIT_TABS)
     context = {
         "unit": unit,
         "tab": tab,
@@ -95,7 +67,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["assignments"] = selectors.role_assignments_visible_to(p).filter(unit=unit).order_by("role")
     else:
         context["history_page"], context["history"] = history_for(p, [unit], page=request.GET.get("sida", 1))
-    return _render_tabbed(request, "organisation/unit_detail.html", context)
+    return render_tabbed(request, "organisation/unit_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -111,7 +83,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         if unit is not None:
             messages.success(request, _("%(unit)s har skapats.") % {"unit": unit})
             return redirect("organisation:unit_detail", pk=unit.pk)
-    return _form_page(request, form, title=_("Ny organisatorisk enhet"), cancel=reverse("organisation:unit_list"))
+    return form_page(request, form, title=_("Ny organisatorisk enhet"), cancel=reverse("organisation:unit_list"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,7 +98,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("organisation:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Ändra %(name)s") % {"name": unit.name},
@@ -146,7 +118,7 @@ def unit_end(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("%(unit)s är avslutad.") % {"unit": unit})
             return redirect("organisation:unit_detail", pk=unit.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Avsluta %(name)s") % {"name": unit.name},
@@ -175,7 +147,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     board = selectors.board_get(p, pk)
-    tab = _tab(request, BOARD_TABS)
+    tab = selected_tab(request, BOARD_TABS)
     context = {"board": board, "tab": tab, "tabs": BOARD_TABS, "can_manage": access.can_manage_organisation(p)}
     if tab == "oversikt":
         context["units"] = selectors.units_visible_to(p).filter(governing_board=board)
@@ -183,7 +155,7 @@ def board_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["assignments"] = selectors.role_assignments_visible_to(p).filter(board=board)
     else:
         context["history_page"], context["history"] = history_for(p, [board], page=request.GET.get("sida", 1))
-    return _render_tabbed(request, "organisation/board_detail.html", context)
+    return render_tabbed(request, "organisation/board_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -197,7 +169,7 @@ def board_create(request: HttpRequest) -> HttpResponse:
         if board is not None:
             messages.success(request, _("%(board)s har skapats.") % {"board": board})
             return redirect("organisation:board_detail", pk=board.pk)
-    return _form_page(request, form, title=_("Ny nämnd eller styrelse"), cancel=reverse("organisation:board_list"))
+    return form_page(request, form, title=_("Ny nämnd eller styrelse"), cancel=reverse("organisation:board_list"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,7 +184,7 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("organisation:board_detail", pk=board.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Ändra %(name)s") % {"name": board.name},
@@ -232,7 +204,7 @@ def board_end(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("%(board)s är avslutad.") % {"board": board})
             return redirect("organisation:board_list")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Avsluta %(name)s") % {"name": board.name},
@@ -268,7 +240,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     person = selectors.person_get(p, pk)
-    tab = _tab(request, PERSON_TABS)
+    tab = selected_tab(request, PERSON_TABS)
     context = {
         "can_create_login": p.has_role("administrator") and person.user_id is None and person.is_active,
         "person": person,
@@ -285,7 +257,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["history_page"], context["history"] = history_for(
             p, [person, *assignments], page=request.GET.get("sida", 1)
         )
-    return _render_tabbed(request, "organisation/person_detail.html", context)
+    return render_tabbed(request, "organisation/person_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,7 +272,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         if person is not None:
             messages.success(request, _("Personen har lagts till."))
             return redirect("organisation:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("Ny person"), cancel=reverse("organisation:person_list"))
+    return form_page(request, form, title=_("Ny person"), cancel=reverse("organisation:person_list"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,7 +290,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("organisation:person_detail", pk=person.pk)
-    return _form_page(request, form, title=_("Ändra person"), cancel=reverse("organisation:person_detail", args=[pk]))
+    return form_page(request, form, title=_("Ändra person"), cancel=reverse("organisation:person_detail", args=[pk]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -335,7 +307,7 @@ def person_end(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Personen är markerad som slutad och rollerna är avslutade."))
             return redirect("organisation:person_detail", pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Avsluta anställning eller uppdrag"),
@@ -351,13 +323,19 @@ def person_login(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.principal.has_role("administrator"))
     form = LoginCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = call_service(form, lambda: services.person_login_create(
-            actor=request.user, person=person, **form.cleaned_data))
+        created = call_service(
+            form, lambda: services.person_login_create(actor=request.user, person=person, **form.cleaned_data)
+        )
         if created is not None:
             messages.success(request, _("Inloggningen %(name)s är skapad.") % {"name": created.username})
             return redirect("organisation:person_detail", pk=pk)
-    return _form_page(request, form, title=_("Skapa inloggning"), submit=_("Skapa inloggning"),
-                      cancel=reverse("organisation:person_detail", args=[pk]))
+    return form_page(
+        request,
+        form,
+        title=_("Skapa inloggning"),
+        submit=_("Skapa inloggning"),
+        cancel=reverse("organisation:person_detail", args=[pk]),
+    )
 
 
 # --- role assignments -----------------------------------------------------------------------
@@ -396,7 +374,7 @@ def role_assign(request: HttpRequest) -> HttpResponse:
         if assignment is not None:
             messages.success(request, _("Rollen %(role)s är tilldelad.") % {"role": assignment.get_role_display()})
             return redirect(reverse("organisation:person_detail", args=[assignment.person_id]) + "?flik=roller")
-    return _form_page(request, form, title=_("Tilldela roll"), cancel=reverse("organisation:role_list"))
+    return form_page(request, form, title=_("Tilldela roll"), cancel=reverse("organisation:role_list"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -412,7 +390,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Ändringarna är sparade."))
             return redirect(reverse("organisation:person_detail", args=[assignment.person_id]) + "?flik=roller")
-    return _form_page(
+    return form_page(
         request,
         form,
         title=_("Ändra roll"),
@@ -436,7 +414,7 @@ def role_end(request: HttpRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Rollen är avslutad."))
             return redirect(back)
-    return _form_page(
+    return form_page(
         request, form, title=_("Avsluta roll: %(role)s") % {"role": assignment}, cancel=back, submit=_("Avsluta")
     )
 

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "axes",
     "lis.core",
     "lis.organisation",
+    "lis.systems",
+    "lis.classification",
+    "lis.reports",
     "lis.compliance",
 ]
 
@@ -157,6 +160,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The address users reach LIS at, for links in e-mail.
+LIS_BASE_URL = os.environ.get("LIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Demo mode (make run): a banner says that every person shown is invented.
 LIS_DEMO = env_bool("LIS_DEMO")

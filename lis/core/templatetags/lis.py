@@ -25,3 +25,15 @@ def query(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def sort_query(context, key: str) -> str:
+    """Query string sorting by `key`, or by `-key` when already sorted by `key`."""
+    current = context["request"].GET.get("sortera", "")
+    return query(context, sortera=f"-{key}" if current == key else key, sida=None)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -37,13 +37,18 @@ def grow(amal, n: int) -> None:
     for i in range(n):
         unit = services.unit_create(actor=None, name=f"Enhet {i}", kind="unit", parent=amal["units"]["VAF"])
         for j in range(2):
-            person = services.person_create(actor=None, first_name=f"Anna{j}", last_name=f"Enhet{i}", unit=unit,
-                                            protected_identity=(j == 1))
-            services.role_assign(actor=None, person=person, role=Role.HR,
-                                 starts_on=datetime.date(2024, 1, 1))
+            person = services.person_create(
+                actor=None, first_name=f"Anna{j}", last_name=f"Enhet{i}", unit=unit, protected_identity=(j == 1)
+            )
+            services.role_assign(actor=None, person=person, role=Role.HR, starts_on=datetime.date(2024, 1, 1))
         board_member = services.person_create(actor=None, first_name="Ledamot", last_name=str(i), kind="elected")
-        services.role_assign(actor=None, person=board_member, role=Role.BOARD_MEMBER, board=amal["boards"]["VAN"],
-                             starts_on=datetime.date(2024, 1, 1))
+        services.role_assign(
+            actor=None,
+            person=board_member,
+            role=Role.BOARD_MEMBER,
+            board=amal["boards"]["VAN"],
+            starts_on=datetime.date(2024, 1, 1),
+        )
 
 
 def count(client, url: str) -> int:
@@ -56,8 +61,11 @@ def count(client, url: str) -> int:
 @pytest.mark.parametrize("persona", ["strategist", "coordinator_vaf"])
 def test_it_keeps_query_counts_flat_as_the_kommun_grows(personas, amal, persona):
     client = personas[persona].client()
-    targets = {"unit": amal["units"]["VAF"].pk, "board": amal["boards"]["VAN"].pk,
-               "person": personas["coordinator_vaf"].person.pk}
+    targets = {
+        "unit": amal["units"]["VAF"].pk,
+        "board": amal["boards"]["VAN"].pk,
+        "person": personas["coordinator_vaf"].person.pk,
+    }
 
     def urls():
         for name, arg, query in PAGES:

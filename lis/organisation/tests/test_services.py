@@ -156,26 +156,31 @@ def test_it_knows_the_current_period_in_stockholm_time(db):
 def test_it_lets_an_administrator_create_a_login_and_never_logs_the_password(personas, amal):
     person = services.person_create(actor=None, first_name="Ny", last_name="Användare", unit=amal["units"]["IT"])
     with pytest.raises(PermissionDenied):
-        services.person_login_create(actor=personas["strategist"].user, person=person, username="ny",
-                                     password="ett-bra-långt-lösenord")
+        services.person_login_create(
+            actor=personas["strategist"].user, person=person, username="ny", password="ett-bra-långt-lösenord"
+        )
     with pytest.raises(ValidationError) as caught:
-        services.person_login_create(actor=personas["administrator"].user, person=person, username="ny",
-                                     password="kort")
+        services.person_login_create(
+            actor=personas["administrator"].user, person=person, username="ny", password="kort"
+        )
     assert "password" in caught.value.message_dict
-    user = services.person_login_create(actor=personas["administrator"].user, person=person, username="ny",
-                                        password="ett-bra-långt-lösenord")
+    user = services.person_login_create(
+        actor=personas["administrator"].user, person=person, username="ny", password="ett-bra-långt-lösenord"
+    )
     assert user.check_password("ett-bra-långt-lösenord")
     entry = ChangeLogEntry.objects.get(object_type="core.user", object_id=str(user.pk))
     assert "password" not in entry.changes
     with pytest.raises(ValidationError, match="redan en inloggning"):
-        services.person_login_create(actor=personas["administrator"].user, person=person, username="ny2",
-                                     password="ett-bra-långt-lösenord")
+        services.person_login_create(
+            actor=personas["administrator"].user, person=person, username="ny2", password="ett-bra-långt-lösenord"
+        )
 
 
 def test_it_refuses_login_to_someone_who_has_left(personas, client):
     from lis.conftest import PASSWORD
 
-    services.person_end(actor=personas["hr"].user, person=personas["employee_vaf"].person,
-                        ended_on=datetime.date(2025, 1, 31))
+    services.person_end(
+        actor=personas["hr"].user, person=personas["employee_vaf"].person, ended_on=datetime.date(2025, 1, 31)
+    )
     response = client.post("/logga-in/", {"username": "employee_vaf", "password": PASSWORD})
     assert response.status_code == 200 and "_auth_user_id" not in client.session

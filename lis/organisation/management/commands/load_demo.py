@@ -1,18 +1,30 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from lis.core.models import User
 from lis.organisation.demo import DEMO_PASSWORD, load_demo
+from lis.systems.demo import load_systems_demo
 
 
 class Command(BaseCommand):
-    help = "Läser in referensorganisationen och demodata med påhittade personer (idempotent). Aldrig i produktion."
+    help = (
+        "Läser in referensorganisationen och demodata med påhittade personer och system (idempotent). "
+        "Aldrig i produktion."
+    )
 
     def handle(self, *args, **options):
         try:
             logins = load_demo()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS("Demodata är inläst. Alla personer är påhittade."))
+        systems = load_systems_demo(
+            proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg")
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demodata är inläst ({systems} nya system). Alla personer, system och leverantörer är påhittade."
+            )
+        )
         self.stdout.write(f"Logga in på http://127.0.0.1:8000/ med lösenordet {DEMO_PASSWORD} och något av:")
         for username, roles in logins:
             self.stdout.write(f"  {username:<20} {roles}")

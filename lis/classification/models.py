@@ -1,0 +1,74 @@
+"""Informationsklassning (POL-3.22–3.24): each information set classified per aspect on the
+pack's scale, proposed by one person and fastställd by another."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lis.systems.models import InformationSet
+
+
+class Classification(models.Model):
+    """One classification of an information set: a level per aspect (pack keys) and a
+    motivation. utkast → föreslagen → fastställd; a new fastställd one supersedes the old,
+    which stays as history."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        PROPOSED = "proposed", _("Föreslagen")
+        APPROVED = "approved", _("Fastställd")
+        SUPERSEDED = "superseded", _("Ersatt")
+
+    information_set = models.ForeignKey(InformationSet, on_delete=models.CASCADE, related_name="classifications")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    levels = models.JSONField(_("nivåer"), default=dict)
+    motivation = models.TextField(_("motivering"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("skapad av"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("föreslagen av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("föreslagen"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fastställd av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("klassning")
+        verbose_name_plural = _("klassningar")
+        constraints = [
+            # One current (fastställd) classification per information set.
+            models.UniqueConstraint(
+                fields=["information_set"], condition=Q(status="approved"), name="one_approved_classification"
+            ),
+            # One open proposal or draft at a time.
+            models.UniqueConstraint(
+                fields=["information_set"],
+                condition=Q(status__in=["draft", "proposed"]),
+                name="one_open_classification",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | ~Q(approved_by=models.F("proposed_by")),
+                name="approver_is_not_proposer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(f"{aspect}{level}" for aspect, level in self.levels.items())

@@ -1,0 +1,21 @@
+"""POL-3.22: every system is classified, and the classification is fastställd."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from lis.compliance.registry import Finding, rule
+from lis.systems.models import InformationSystem
+from lis.systems.rules import findings_per_unit
+
+
+@rule("POL-3.22")
+def every_system_classified() -> list[Finding]:
+    unclassified = InformationSystem.objects.exclude(status=InformationSystem.Status.DECOMMISSIONED).filter(
+        classified=False
+    )
+    return findings_per_unit(
+        unclassified,
+        _("%(count)s system har ingen fastställd klassning av all sin information: %(systems)s"),
+        "klassad=nej",
+    )

@@ -1,0 +1,109 @@
+"""Classifying an information set: propose, approve (by someone else), return."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lis.core import access
+from lis.core.forms import call_service
+from lis.core.pack import get_pack
+from lis.core.viewhelpers import form_page
+from lis.systems.forms import ClassificationForm, ReasonForm
+from lis.systems.models import InformationSet
+from lis.systems.selectors import system_get
+
+from . import services
+from .models import Classification
+
+
+def _back(information_set: InformationSet) -> str:
+    return reverse("systems:system_detail", args=[information_set.system_id]) + "?flik=klassning"
+
+
+@require_http_methods(["GET", "POST"])
+def classification_edit(request: HttpRequest, set_pk: int) -> HttpResponse:
+    information_set = get_object_or_404(InformationSet, pk=set_pk)
+    system = system_get(request.principal, information_set.system_id)
+    access.require(access.can_manage_system(request.principal, system))
+    if information_set.security_protected:
+        messages.error(request, _("Säkerhetsskyddsklassificerad information klassas inte i LIS (POL-3.24)."))
+        return redirect(_back(information_set))
+    current = (
+        information_set.classifications.filter(status__in=["draft", "proposed"]).first()
+        or information_set.classifications.filter(status="approved").first()
+    )
+    initial = {}
+    if current is not None:
+        initial = {f"level_{k}": v for k, v in current.levels.items()} | {"motivation": current.motivation}
+    form = ClassificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        propose = "propose" in request.POST
+        saved = call_service(
+            form,
+            lambda: services.classification_save(
+                actor=request.user,
+                information_set=information_set,
+                levels=form.levels(),
+                motivation=form.cleaned_data["motivation"],
+                propose=propose,
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                _("Klassningen är föreslagen och väntar på att någon annan fastställer den.")
+                if propose
+                else _("Utkastet är sparat."),
+            )
+            return redirect(_back(information_set))
+    return render(
+        request,
+        "classification/classification_form.html",
+        {
+            "form": form,
+            "information_set": information_set,
+            "system": system,
+            "pack": get_pack(),
+            "cancel": _back(information_set),
+        },
+    )
+
+
+@require_POST
+def classification_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    classification = get_object_or_404(Classification.objects.select_related("information_set"), pk=pk)
+    system_get(request.principal, classification.information_set.system_id)  # 404 unless visible
+    try:
+        services.classification_approve(actor=request.user, classification=classification)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Klassningen är fastställd."))
+    return redirect(_back(classification.information_set))
+
+
+@require_http_methods(["GET", "POST"])
+def classification_return(request: HttpRequest, pk: int) -> HttpResponse:
+    classification = get_object_or_404(Classification.objects.select_related("information_set"), pk=pk)
+    system = system_get(request.principal, classification.information_set.system_id)
+    access.require(access.can_approve_classification(request.principal, system))
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(
+            form,
+            lambda: services.classification_return(
+                actor=request.user, classification=classification, reason=form.cleaned_data["reason"]
+            ),
+        ):
+            messages.success(request, _("Förslaget är återfört till utkast."))
+            return redirect(_back(classification.information_set))
+    return form_page(
+        request, form, title=_("Återför förslaget"), cancel=_back(classification.information_set), submit=_("Återför")
+    )

@@ -1,0 +1,108 @@
+"""Excel in and out: the register (riskmatris del 1) as .xlsx. Thin views over register_xlsx."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lis.core import access
+from lis.organisation import selectors as organisation_selectors
+
+from . import register_xlsx
+from .forms import RegisterImportForm
+
+NO_DISPLAY_LIMIT = 1000  # above this many rows, the review lists only rows with something to say
+
+
+@require_GET
+def register_export(request: HttpRequest) -> HttpResponse:
+    """GET ?enhet=<pk>: that förvaltning/bolag (404 unless the user sees it); else all they see."""
+    unit = None
+    raw = request.GET.get("enhet", "")
+    if raw:
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+            raise Http404
+        unit = organisation_selectors.unit_get(request.principal, int(raw))
+    export = register_xlsx.export_register(user=request.user, unit=unit)
+    response = HttpResponse(export.content, content_type=register_xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, export.filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def register_import(request: HttpRequest) -> HttpResponse:
+    access.require(
+        register_xlsx.can_import(request.principal),
+        _("Du behöver ansvara för en förvaltning eller ett bolag för att importera system."),
+    )
+    form = RegisterImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = register_xlsx.store_upload(form.data_bytes, user=request.user, filename=form.cleaned_data["file"].name)
+        return redirect("reports:register_import_review", token=token)
+    return render(request, "reports/register_import.html", {"form": form})
+
+
+def _review(
+    request: HttpRequest, result: register_xlsx.ImportResult, *, token: str, filename: str, status: int = 200
+) -> HttpResponse:
+    rows = result.rows
+    hidden = 0
+    if len(rows) > NO_DISPLAY_LIMIT:
+        shown = [row for row in rows if row.action != "unchanged" or row.errors or row.notices]
+        hidden = len(rows) - len(shown)
+        rows = shown
+    return render(
+        request,
+        "reports/register_import_review.html",
+        {
+            "result": result,
+            "rows": rows,
+            "hidden": hidden,
+            "token": token,
+            "filename": filename,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def register_import_review(request: HttpRequest, token: str) -> HttpResponse:
+    """The dry run: what the import would do, and every problem, before anything is written."""
+    access.require(register_xlsx.can_import(request.principal))
+    upload = register_xlsx.load_upload(token, user=request.user)
+    if upload is None:
+        return _missing(request)
+    result = register_xlsx.run_import(upload.data, user=request.user, apply=False)
+    return _review(request, result, token=upload.token, filename=upload.filename)
+
+
+@require_POST
+def register_import_apply(request: HttpRequest) -> HttpResponse:
+    """Apply a reviewed upload, all or nothing, re-reading and re-checking the stored file."""
+    access.require(register_xlsx.can_import(request.principal))
+    upload = register_xlsx.load_upload(request.POST.get("token", ""), user=request.user)
+    if upload is None:
+        return _missing(request)
+    result = register_xlsx.run_import(upload.data, user=request.user, apply=True)
+    register_xlsx.discard_upload(upload.token)
+    if result.has_errors:
+        return _review(request, result, token="", filename=upload.filename, status=409)
+    if result.applied:
+        messages.success(
+            request,
+            _("Importen är genomförd: %(created)s nya och %(updated)s ändrade system.")
+            % {"created": result.created, "updated": result.updated},
+        )
+    else:
+        messages.info(request, _("Inget ändrades: alla rader var oförändrade."))
+    return redirect(reverse("systems:system_list"))
+
+
+def _missing(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/register_import_missing.html", status=404)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SystemsConfig(AppConfig):
+    name = "lis.systems"
+    label = "systems"
+    verbose_name = "Informationssystem"
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers BIL1-2, BIL1-3, POL-3.12)

@@ -1,0 +1,486 @@
+"""Demo register: about forty invented informationssystem across Åmål's units, classified at
+every level, a few deliberately incomplete so that Efterlevnad has findings. The vendors and
+everything else here are invented. Idempotent: systems are matched by name and unit."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from lis.classification import services as classification_services
+from lis.core.models import User
+from lis.organisation.models import OrgUnit, Person
+
+from . import services
+from .models import InformationSystem, Party
+
+VENDORS = [
+    "Nordsys AB",
+    "Kommundata Väst AB",
+    "Skolverktyg Norden AB",
+    "Omsorgsdata AB",
+    "Kartkraft AB",
+    "Arkivtjänst Sverige AB",
+    "Molnbolaget AB",
+    "Fastighetsdata AB",
+    "Nätdrift Dalsland AB",
+]
+
+# (unit, name, description, owner, operating model, levels per information set, flags)
+# levels: list of (information set, "K R T") with "-" for an unclassified set, "?" for a proposal.
+SYSTEMS = [
+    (
+        "KSF",
+        "Ekonomisystem",
+        "Redovisning, budget och leverantörsreskontra.",
+        "Nordsys AB",
+        "saas",
+        [("Redovisning", "1 3 2"), ("Leverantörsfakturor", "1 2 2")],
+        "",
+    ),
+    (
+        "KSF",
+        "Lönesystem",
+        "Löner, frånvaro och pension för alla anställda.",
+        "Nordsys AB",
+        "vendor_hosted",
+        [("Löneuppgifter", "2 3 3"), ("Skyddade personuppgifter", "3 3 2")],
+        "personal_data sensitive",
+    ),
+    (
+        "KSF",
+        "Ärende- och dokumenthanteringssystem",
+        "Diarium och nämndadministration.",
+        "Kommundata Väst AB",
+        "on_premises",
+        [("Diarium", "2 3 2"), ("Sekretessbelagda handlingar", "3 3 2")],
+        "personal_data secrecy",
+    ),
+    (
+        "KSF",
+        "E-arkiv",
+        "Långtidsbevarande av allmänna handlingar; allmänheten söker i arkivet.",
+        "Arkivtjänst Sverige AB",
+        "saas",
+        [("Arkiverade handlingar", "2 3 1")],
+        "personal_data consumers",
+    ),
+    (
+        "KSF",
+        "E-tjänsteplattform",
+        "Invånarnas e-tjänster och ärendeinlämning.",
+        "Kommundata Väst AB",
+        "saas",
+        [("Inskickade ärenden", "2 2 2")],
+        "personal_data",
+    ),
+    (
+        "KSF",
+        "E-post och samarbetsverktyg",
+        "E-post, kalender och dokumentsamarbete.",
+        "Molnbolaget AB",
+        "saas",
+        [("E-post", "2 2 3")],
+        "personal_data",
+    ),
+    (
+        "KSF",
+        "Telefoni och växel",
+        "Kommunens växel och mobiltelefoni.",
+        "Nätdrift Dalsland AB",
+        "vendor_hosted",
+        [("Samtalsloggar", "1 1 3")],
+        "",
+    ),
+    (
+        "KSF",
+        "Förtroendemannaregister",
+        "Register över förtroendevalda; publiceras för allmänheten.",
+        "Kommundata Väst AB",
+        "saas",
+        [("Uppdrag", "0 1 1")],
+        "consumers",
+    ),
+    ("KSF", "Intranät", "Interna nyheter och styrdokument.", "Molnbolaget AB", "saas", [("Nyheter", "0 1 1")], ""),
+    (
+        "KSF",
+        "Webbplats",
+        "Kommunens externa webbplats.",
+        "Molnbolaget AB",
+        "saas",
+        [("Publicerat innehåll", "0 2 1")],
+        "consumers",
+    ),
+    (
+        "KSF",
+        "Identitets- och behörighetssystem",
+        "Katalogtjänst och inloggning för alla system.",
+        "Nordsys AB",
+        "on_premises",
+        [("Konton och behörigheter", "2 3 3")],
+        "",
+    ),
+    (
+        "KSF",
+        "Säkerhetskopiering",
+        "Säkerhetskopior av kommunens servrar.",
+        "Nordsys AB",
+        "on_premises",
+        [("Kopior", "3 3 2")],
+        "no_steward",
+    ),
+    (
+        "KSF",
+        "Pappersarkiv kommunkansliet",
+        "Äldre protokoll och handlingar på papper.",
+        None,
+        "paper",
+        [("Protokoll 1971–2005", "1 2 0")],
+        "paper",
+    ),
+    (
+        "KSF",
+        "Upphandlingsverktyg",
+        "Annonsering och anbud.",
+        "Kommundata Väst AB",
+        "",
+        [("Anbud", "2 2 1")],
+        "no_operating_model",
+    ),
+    (
+        "KSF",
+        "Beredskapsplanering",
+        "Krisledning och beredskapsplaner.",
+        "Nordsys AB",
+        "on_premises",
+        [("Beredskapsplaner", "2 2 2"), ("Säkerhetsskyddad planering", "security")],
+        "",
+    ),
+    (
+        "BUF",
+        "Skolplattform",
+        "Närvaro, schema, omdömen och kommunikation med vårdnadshavare.",
+        "Skolverktyg Norden AB",
+        "saas",
+        [("Elevuppgifter", "2 2 2"), ("Omdömen", "2 3 1")],
+        "personal_data consumers",
+    ),
+    (
+        "BUF",
+        "Elevhälsojournal",
+        "Journaler för skolsköterska, kurator och psykolog.",
+        "Omsorgsdata AB",
+        "saas",
+        [("Journaler", "3 3 2")],
+        "personal_data sensitive secrecy",
+    ),
+    (
+        "BUF",
+        "Barnomsorgsplacering",
+        "Köer och placeringar i förskola och fritidshem.",
+        "Skolverktyg Norden AB",
+        "saas",
+        [("Placeringar", "2 2 1")],
+        "personal_data consumers",
+    ),
+    (
+        "BUF",
+        "Schemaläggning",
+        "Lärarnas och elevernas scheman.",
+        "Skolverktyg Norden AB",
+        "saas",
+        [("Scheman", "0 1 1")],
+        "",
+    ),
+    (
+        "BUF",
+        "Lärplattform",
+        "Uppgifter och material.",
+        "Molnbolaget AB",
+        "saas",
+        [("Kursmaterial", "1 1 1")],
+        "no_users",
+    ),
+    (
+        "BUF",
+        "Skolskjutsplanering",
+        "Planering av skolskjuts.",
+        "Kommundata Väst AB",
+        "vendor_hosted",
+        [("Resor", "2 1 2")],
+        "proposed",
+    ),
+    (
+        "VAF",
+        "Verksamhetssystem socialtjänst",
+        "Utredningar, beslut och journaler inom socialtjänsten.",
+        "Omsorgsdata AB",
+        "vendor_hosted",
+        [("Personakter", "3 3 3"), ("Beslut", "3 3 2")],
+        "personal_data sensitive secrecy expiring",
+    ),
+    (
+        "VAF",
+        "Försörjningsstöd",
+        "Handläggning och utbetalning av ekonomiskt bistånd.",
+        "Omsorgsdata AB",
+        "vendor_hosted",
+        [("Ansökningar", "3 3 2")],
+        "personal_data sensitive secrecy",
+    ),
+    (
+        "VAF",
+        "Hemtjänstplanering",
+        "Planering av besök i hemtjänsten.",
+        "Omsorgsdata AB",
+        "saas",
+        [("Besöksplaner", "2 2 3")],
+        "personal_data",
+    ),
+    (
+        "VAF",
+        "Hälso- och sjukvårdsjournal",
+        "Journal för kommunal hälso- och sjukvård.",
+        "Omsorgsdata AB",
+        "saas",
+        [("Patientjournaler", "3 3 3")],
+        "personal_data sensitive secrecy",
+    ),
+    (
+        "VAF",
+        "Trygghetslarm",
+        "Larmmottagning för äldre i ordinärt boende.",
+        "Nätdrift Dalsland AB",
+        "vendor_hosted",
+        [("Larm", "2 2 3")],
+        "personal_data expiring",
+    ),
+    (
+        "VAF",
+        "Läkemedelshantering",
+        "Signering av läkemedelsutdelning.",
+        "Omsorgsdata AB",
+        "saas",
+        [("Signeringslistor", "3 3 3")],
+        "personal_data sensitive unclassified",
+    ),
+    (
+        "VAF",
+        "Arbetsmarknadsenhetens ärendesystem",
+        "Insatser för arbetssökande.",
+        "Kommundata Väst AB",
+        "",
+        [("Deltagare", "2 2 1")],
+        "personal_data no_operating_model",
+    ),
+    (
+        "TFF",
+        "Bygglovssystem",
+        "Ansökningar om bygglov och anmälningar.",
+        "Kartkraft AB",
+        "saas",
+        [("Ärenden", "1 2 1")],
+        "personal_data consumers",
+    ),
+    (
+        "TFF",
+        "GIS och kartsystem",
+        "Kartor, adresser och planer.",
+        "Kartkraft AB",
+        "on_premises",
+        [("Kartdata", "0 2 1")],
+        "consumers",
+    ),
+    (
+        "TFF",
+        "Felanmälan",
+        "Invånarnas felanmälningar om gator och parker.",
+        "Kommundata Väst AB",
+        "saas",
+        [("Anmälningar", "1 1 1")],
+        "consumers",
+    ),
+    (
+        "TFF",
+        "Bokningssystem fritid",
+        "Bokning av idrottshallar och lokaler.",
+        "Kommundata Väst AB",
+        "saas",
+        [("Bokningar", "1 1 1")],
+        "consumers",
+    ),
+    (
+        "TFF",
+        "Renhållningsregister",
+        "Abonnemang för avfallshämtning.",
+        "Kommundata Väst AB",
+        "vendor_hosted",
+        [("Abonnenter", "1 2 1")],
+        "personal_data",
+    ),
+    (
+        "TFF",
+        "Vattenverkets styrsystem",
+        "Styr och övervakar vattenverket.",
+        "Nätdrift Dalsland AB",
+        "on_premises",
+        [("Styrdata", "1 3 3")],
+        "",
+    ),
+    (
+        "ÅKAB",
+        "Fastighetssystem",
+        "Fastigheter, avtal och underhåll.",
+        "Fastighetsdata AB",
+        "saas",
+        [("Hyresavtal", "1 2 1")],
+        "personal_data",
+    ),
+    (
+        "ÅKAB",
+        "Passersystem",
+        "Passerkort och behörigheter till kommunens lokaler.",
+        "Fastighetsdata AB",
+        "on_premises",
+        [("Passerloggar", "2 2 3")],
+        "personal_data",
+    ),
+    (
+        "ÅKAB",
+        "Energiuppföljning",
+        "Mätvärden för el och värme.",
+        "Fastighetsdata AB",
+        "saas",
+        [("Mätvärden", "0 0 0")],
+        "",
+    ),
+    (
+        "SÅAB",
+        "Stadsnätets drift- och övervakningssystem",
+        "Övervakning av fibernätet.",
+        "Nätdrift Dalsland AB",
+        "on_premises",
+        [("Nätövervakning", "2 3 3")],
+        "",
+    ),
+    (
+        "SÅAB",
+        "Kundregister stadsnät",
+        "Anslutningar och abonnemang.",
+        "Nätdrift Dalsland AB",
+        "saas",
+        [("Kunder", "1 2 1")],
+        "personal_data expiring",
+    ),
+    (
+        "SÅAB",
+        "Nätdokumentation",
+        "Ritningar över kanalisation och fiber.",
+        "Nätdrift Dalsland AB",
+        "on_premises",
+        [("Ritningar", "2 2 1")],
+        "no_steward",
+    ),
+]
+
+
+def _people_in(unit: OrgUnit) -> list[Person]:
+    return list(
+        Person.objects.filter(
+            unit__path__startswith=unit.path, ended_on__isnull=True, protected_identity=False
+        ).order_by("pk")[:6]
+    )
+
+
+@transaction.atomic
+def load_systems_demo(*, proposer: User, approver: User) -> int:
+    """Create the demo register; returns the number of systems created."""
+    units = {u.short_name: u for u in OrgUnit.objects.exclude(short_name="")}
+    parties = {}
+    for name in VENDORS:
+        parties[name] = Party.objects.filter(name=name).first() or services.party_create(
+            actor=None,
+            name=name,
+            kind="external",
+            contact_name="Kundtjänst (påhittad)",
+            notes="Påhittad leverantör i demodata.",
+        )
+    it_party = Party.objects.filter(internal_unit=units["IT"]).first() or services.party_create(
+        actor=None, name="IT-enheten, Åmåls kommun", kind="internal", internal_unit=units["IT"]
+    )
+    today = datetime.date.today()
+    created = 0
+    for index, (unit_key, name, description, owner, model, sets, flags) in enumerate(SYSTEMS):
+        unit = units[unit_key]
+        if InformationSystem.objects.filter(unit=unit, name=name).exists():
+            continue
+        people = _people_in(unit) or _people_in(units["KSF"])
+        steward = None if "no_steward" in flags else people[index % len(people)]
+        system = services.system_create(
+            actor=None,
+            name=name,
+            description=description,
+            unit=unit,
+            status="operational",
+            system_owner=parties[owner] if owner else it_party,
+            supplier=parties[owner] if owner and "on_premises" == model else None,
+            responsible_manager=people[0],
+            system_steward=steward,
+            steward_appointed_on=today - datetime.timedelta(days=400 + index * 7) if steward else None,
+            operating_model=model,
+            personal_data="personal_data" in flags,
+            sensitive_personal_data="sensitive" in flags,
+            secrecy="secrecy" in flags,
+            secrecy_provision="26 kap. 1 § OSL" if "secrecy" in flags else "",
+            platform="Webb" if model == "saas" else "",
+            tags="demo",
+        )
+        created += 1
+        if "no_users" not in flags:
+            services.user_group_create(
+                actor=None,
+                system=system,
+                kind="user",
+                description="Handläggare",
+                access_level="Läsa och skriva",
+                approximate_size=10 + index * 3,
+            )
+        if "consumers" in flags:
+            services.user_group_create(
+                actor=None, system=system, kind="consumer", description="Invånare", access_level="Läsa egna uppgifter"
+            )
+        elif "no_users" not in flags:
+            services.system_update(actor=None, system=system, no_consumers=True)
+        if owner:
+            ends = today + datetime.timedelta(days=90 if "expiring" in flags else 700 + index * 10)
+            services.agreement_create(
+                actor=None,
+                system=system,
+                counterparty=parties[owner],
+                reference=f"AVT-{2021 + index % 4}-{100 + index}",
+                starts_on=datetime.date(2021 + index % 4, 1, 1),
+                ends_on=ends,
+                notice_months=6,
+            )
+        for set_name, levels in sets:
+            information_set = services.information_set_create(
+                actor=None, system=system, name=set_name, digital="paper" not in flags
+            )
+            if levels == "security":
+                services.information_set_mark_security_protected(actor=None, information_set=information_set)
+                continue
+            if "unclassified" in flags:
+                continue
+            values = dict(zip(["K", "R", "T"], levels.split(), strict=True))
+            classification = classification_services.classification_save(
+                actor=proposer,
+                information_set=information_set,
+                levels=values,
+                propose=True,
+                motivation="Bedömd utifrån vilken skada ett röjande, en förvanskning eller ett avbrott skulle "
+                "orsaka verksamheten och enskilda (påhittad demomotivering).",
+            )
+            if "proposed" not in flags:
+                classification_services.classification_approve(actor=approver, classification=classification)
+    return created

@@ -1,0 +1,183 @@
+"""Forms for the register. Choices are limited to what the user may use."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lis.core import access
+from lis.core.access import Principal
+from lis.core.forms import DateInput
+from lis.core.pack import get_pack
+from lis.organisation.models import Board, OrgUnit, Person
+from lis.organisation.selectors import active_q
+
+from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
+
+
+def top_units(p: Principal, *, manage: bool):
+    return (
+        OrgUnit.objects.filter(active_q(), kind__in=["administration", "company"])
+        .filter(p.unit_filter(manage=manage))
+        .order_by("name")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, principal: Principal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principal = principal
+
+    def label_from_instance(self, person: Person) -> str:
+        label = access.person_label(self.principal, person) if self.principal else str(person)
+        return f"{label} ({person.unit.name})" if person.unit_id else label
+
+
+class SystemForm(forms.ModelForm):
+    class Meta:
+        model = InformationSystem
+        fields = [
+            "name",
+            "description",
+            "status",
+            "unit",
+            "operating_model",
+            "system_owner",
+            "supplier",
+            "developer",
+            "accountable_board",
+            "responsible_manager",
+            "system_steward",
+            "steward_appointed_on",
+            "personal_data",
+            "sensitive_personal_data",
+            "secrecy",
+            "secrecy_provision",
+            "platform",
+            "tags",
+            "no_consumers",
+        ]
+        widgets = {"steward_appointed_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        pack = get_pack()
+        self.fields["operating_model"] = forms.ChoiceField(
+            label=_("Driftsform"),
+            required=False,
+            choices=[("", _("– välj –"))] + [(o.key, o.name) for o in pack.operating_models],
+        )
+        self.fields["unit"].queryset = top_units(principal, manage=True)
+        self.fields["accountable_board"].queryset = Board.objects.filter(active_q()).order_by("name")
+        people = Person.objects.filter(active_q()).select_related("unit").order_by("last_name", "first_name")
+        for name in ("responsible_manager", "system_steward"):
+            field = self.fields[name]
+            self.fields[name] = PersonChoiceField(
+                queryset=people,
+                required=False,
+                label=field.label,
+                principal=principal,
+            )
+        parties = Party.objects.order_by("name")
+        for name in ("system_owner", "supplier", "developer"):
+            self.fields[name].queryset = parties
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        model = Party
+        fields = [
+            "name",
+            "kind",
+            "organisation_number",
+            "internal_unit",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["internal_unit"].queryset = OrgUnit.objects.filter(active_q()).order_by("name")
+
+
+class InformationSetForm(forms.ModelForm):
+    class Meta:
+        model = InformationSet
+        fields = ["name", "description", "digital"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["counterparty", "reference", "starts_on", "ends_on", "notice_months"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+
+class UserGroupForm(forms.ModelForm):
+    class Meta:
+        model = UserGroup
+        fields = ["kind", "description", "access_level", "approximate_size"]
+
+
+class SystemFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    enhet = forms.ModelChoiceField(label=_("Förvaltning/bolag"), queryset=OrgUnit.objects.none(), required=False)
+    driftsform = forms.ChoiceField(label=_("Driftsform"), required=False)
+    niva = forms.ChoiceField(label=_("Högsta nivå"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    komplett = forms.ChoiceField(
+        label=_("Uppgifter"),
+        required=False,
+        choices=[("", _("Alla")), ("incomplete", _("Saknar uppgifter")), ("complete", _("Kompletta"))],
+    )
+    klassad = forms.ChoiceField(
+        label=_("Klassning"),
+        required=False,
+        choices=[("", _("Alla")), ("nej", _("Inte fastställd")), ("ja", _("Fastställd"))],
+    )
+    avtal = forms.BooleanField(label=_("Avtal löper snart ut"), required=False)
+    sortera = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        pack = get_pack()
+        self.fields["enhet"].queryset = top_units(principal, manage=False)
+        self.fields["driftsform"].choices = [("", _("Alla")), ("-", _("Saknas"))] + [
+            (o.key, o.name) for o in pack.operating_models
+        ]
+        self.fields["niva"].choices = [("", _("Alla")), ("-", _("Ej klassad"))] + [
+            (level.key, f"{level['number']} – {level.name}") for level in pack.levels
+        ]
+        self.fields["status"].choices = [("", _("Alla"))] + list(InformationSystem.Status.choices)
+
+
+class ClassificationForm(forms.Form):
+    """A level per aspect from the pack, and a motivation."""
+
+    motivation = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pack = get_pack()
+        choices = [("", _("– välj nivå –"))] + [
+            (level.key, f"{level['number']} – {level.name}") for level in pack.levels
+        ]
+        fields = {}
+        for aspect in pack.aspects:
+            fields[f"level_{aspect.key}"] = forms.ChoiceField(
+                label=f"{aspect.name} ({aspect.key})",
+                choices=choices,
+                help_text=aspect.get("description", ""),
+            )
+        self.fields = {**fields, "motivation": self.fields["motivation"]}
+
+    def levels(self) -> dict[str, str]:
+        return {aspect.key: self.cleaned_data[f"level_{aspect.key}"] for aspect in get_pack().aspects}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)

@@ -1,0 +1,72 @@
+"""Compliance rules over the register: BIL1-2, BIL1-3 and POL-3.12 (in part)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lis.compliance.registry import Finding, rule
+from lis.organisation.models import OrgUnit
+
+from .models import InformationSystem
+from .selectors import annotated, missing_bil1_2_q
+
+
+def _register():
+    return annotated(InformationSystem.objects.exclude(status=InformationSystem.Status.DECOMMISSIONED))
+
+
+def findings_per_unit(queryset, message: str, link_query: str) -> list[Finding]:
+    """One finding per förvaltning/bolag, naming up to five systems, linking to the filtered list."""
+    names_by_unit: dict[int, list[str]] = defaultdict(list)
+    for unit_id, name in queryset.order_by("name").values_list("unit_id", "name"):
+        names_by_unit[unit_id].append(name)
+    units = OrgUnit.objects.in_bulk(list(names_by_unit))
+    findings = []
+    for unit_id, names in sorted(names_by_unit.items(), key=lambda item: units[item[0]].name):
+        shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+        findings.append(
+            Finding(
+                message=message % {"count": len(names), "systems": shown},
+                unit=units[unit_id],
+                link=reverse("systems:system_list") + f"?enhet={unit_id}&{link_query}",
+                link_text=_("Visa systemen"),
+            )
+        )
+    return findings
+
+
+@rule("BIL1-2")
+def register_complete() -> list[Finding]:
+    """Every system names its systemägare, systemansvarig, systemförvaltare, användare and brukare."""
+    incomplete = _register().filter(missing_bil1_2_q())
+    return findings_per_unit(
+        incomplete,
+        _(
+            "%(count)s system saknar uppgifter som förteckningen ska ha (systemägare, systemansvarig, "
+            "systemförvaltare, användare eller brukare): %(systems)s"
+        ),
+        "komplett=incomplete",
+    )
+
+
+@rule("BIL1-3")
+def operating_model_given() -> list[Finding]:
+    return findings_per_unit(
+        _register().filter(operating_model=""),
+        _("%(count)s system saknar driftsform: %(systems)s"),
+        "driftsform=-",
+    )
+
+
+@rule("POL-3.12")
+def steward_appointed() -> list[Finding]:
+    """In part: every system has a systemförvaltare. (Training before appointment comes with
+    the training register.)"""
+    return findings_per_unit(
+        _register().filter(system_steward__isnull=True),
+        _("%(count)s system saknar systemförvaltare: %(systems)s"),
+        "komplett=incomplete",
+    )

@@ -1,0 +1,188 @@
+"""Permission-aware reads of the register. List queries stay constant in number whatever the
+size of the kommun: filters, completeness and agreement flags are computed in the database."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from lis.core import access
+from lis.core.access import Principal
+from lis.core.pack import get_pack
+
+from .models import Agreement, InformationSystem, Party, UserGroup
+
+# BIL1-2 and BIL1-3: what the förteckning must say about every system. (label, requirement)
+REQUIRED_FIELDS = {
+    "system_owner": (_("systemägare"), "BIL1-2"),
+    "accountable_board": (_("systemansvarig"), "BIL1-2"),
+    "system_steward": (_("systemförvaltare"), "BIL1-2"),
+    "users": (_("användare"), "BIL1-2"),
+    "consumers": (_("brukare"), "BIL1-2"),
+    "operating_model": (_("driftsform"), "BIL1-3"),
+}
+
+SORTS = {
+    "namn": ("name", "pk"),
+    "-namn": ("-name", "-pk"),
+    "enhet": ("unit__name", "name"),
+    "-enhet": ("-unit__name", "name"),
+    "niva": ("level_rank", "name"),
+    "-niva": ("-level_rank", "name"),
+    "status": ("status", "name"),
+    "-status": ("-status", "name"),
+    "avtal": ("agreement_ends", "name"),
+    "-avtal": ("-agreement_ends", "name"),
+}
+
+
+def missing_bil1_2_q() -> Q:
+    """Q matching systems (annotated by `annotated`) missing a BIL1-2 field."""
+    return (
+        Q(system_owner__isnull=True)
+        | Q(system_steward__isnull=True)
+        | Q(has_users=False)
+        | Q(has_consumers=False, no_consumers=False)
+        | Q(accountable_board__isnull=True, unit__governing_board__isnull=True)
+    )
+
+
+def incomplete_q() -> Q:
+    """Q matching systems missing a BIL1-2 or BIL1-3 field."""
+    return missing_bil1_2_q() | Q(operating_model="")
+
+
+def missing_fields(system: InformationSystem) -> list[tuple[str, str]]:
+    """(label, requirement id) of every required field the system lacks. Needs `annotated`."""
+    missing = []
+    if system.system_owner_id is None:
+        missing.append(REQUIRED_FIELDS["system_owner"])
+    if system.accountable_board_id is None and system.unit.governing_board_id is None:
+        missing.append(REQUIRED_FIELDS["accountable_board"])
+    if system.system_steward_id is None:
+        missing.append(REQUIRED_FIELDS["system_steward"])
+    if not system.has_users:
+        missing.append(REQUIRED_FIELDS["users"])
+    if not system.has_consumers and not system.no_consumers:
+        missing.append(REQUIRED_FIELDS["consumers"])
+    if not system.operating_model:
+        missing.append(REQUIRED_FIELDS["operating_model"])
+    return [(str(label), req) for label, req in missing]
+
+
+def annotated(queryset: QuerySet[InformationSystem]) -> QuerySet[InformationSystem]:
+    today = access.today()
+    return queryset.select_related(
+        "unit__governing_board",
+        "system_owner",
+        "system_steward",
+        "responsible_manager",
+        "accountable_board",
+    ).annotate(
+        has_users=Exists(UserGroup.objects.filter(system=OuterRef("pk"), kind=UserGroup.Kind.USER)),
+        has_consumers=Exists(UserGroup.objects.filter(system=OuterRef("pk"), kind=UserGroup.Kind.CONSUMER)),
+        agreement_ends=Subquery(
+            Agreement.objects.filter(system=OuterRef("pk"), ends_on__gte=today)
+            .order_by("ends_on")
+            .values("ends_on")[:1]
+        ),
+    )
+
+
+def systems_visible_to(p: Principal) -> QuerySet[InformationSystem]:
+    return annotated(InformationSystem.objects.filter(access.system_filter(p)))
+
+
+def system_get(p: Principal, pk: int) -> InformationSystem:
+    system = systems_visible_to(p).filter(pk=pk).first()
+    if system is None:
+        raise Http404
+    return system
+
+
+@dataclass
+class SystemFilters:
+    query: str = ""
+    unit: object = None
+    operating_model: str = ""
+    level: str = ""
+    status: str = ""
+    completeness: str = ""  # "complete" | "incomplete"
+    classified: str = ""  # "ja" | "nej"
+    expiring: bool = False
+    sort: str = "namn"
+
+
+def system_search(p: Principal, filters: SystemFilters) -> QuerySet[InformationSystem]:
+    queryset = systems_visible_to(p)
+    for word in filters.query.split()[:5]:
+        queryset = queryset.filter(
+            Q(name__icontains=word)
+            | Q(description__icontains=word)
+            | Q(tags__icontains=word)
+            | Q(system_owner__name__icontains=word)
+            | Q(platform__icontains=word)
+        )
+    if filters.unit is not None:
+        queryset = queryset.filter(unit=filters.unit)
+    if filters.operating_model == "-":
+        queryset = queryset.filter(operating_model="")
+    elif filters.operating_model:
+        queryset = queryset.filter(operating_model=filters.operating_model)
+    if filters.level == "-":
+        queryset = queryset.filter(level_rank__isnull=True)
+    elif filters.level:
+        rank = next((i for i, level in enumerate(get_pack().levels) if level.key == filters.level), None)
+        queryset = queryset.filter(level_rank=rank)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.completeness == "incomplete":
+        queryset = queryset.filter(incomplete_q())
+    elif filters.completeness == "complete":
+        queryset = queryset.exclude(incomplete_q())
+    if filters.classified in ("ja", "nej"):
+        queryset = queryset.filter(classified=filters.classified == "ja")
+    if filters.expiring:
+        window = access.today() + datetime.timedelta(days=get_pack().agreement_notice_window_days)
+        queryset = queryset.filter(agreement_ends__lte=window)
+    return queryset.order_by(*SORTS.get(filters.sort, SORTS["namn"]))
+
+
+def agreements_expiring(system: InformationSystem) -> list[Agreement]:
+    window = get_pack().agreement_notice_window_days
+    today = access.today()
+    return [a for a in system.agreements.all() if a.expires_within(window, today)]
+
+
+def parties_visible_to(p: Principal) -> QuerySet[Party]:
+    """The party register: vendors and units are no secret to anyone working in the register."""
+    return Party.objects.select_related("internal_unit")
+
+
+def party_get(p: Principal, pk: int) -> Party:
+    party = parties_visible_to(p).filter(pk=pk).first()
+    if party is None:
+        raise Http404
+    return party
+
+
+def level_items(levels: dict[str, str]) -> list[dict[str, str]]:
+    """A classification as display items: K2 with the aspect's and level's names."""
+    pack = get_pack()
+    by_key = {level.key: level for level in pack.levels}
+    items = []
+    for aspect in pack.aspects:
+        level = by_key.get(levels.get(aspect.key, ""))
+        items.append(
+            {
+                "aspect": aspect.key,
+                "aspect_name": aspect.name,
+                "number": str(level["number"]) if level else "–",
+                "name": level.name if level else "",
+            }
+        )
+    return items

@@ -1,0 +1,300 @@
+"""Every write to the register: checks permission, validates, writes, records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lis.core import access
+from lis.core.changelog import record_delete
+from lis.core.models import User
+from lis.core.notifications import notify
+from lis.core.pack import get_pack
+from lis.core.services import create_object, update_object
+from lis.organisation.models import Role, RoleAssignment
+
+from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
+
+SYSTEM_FIELDS = (
+    "name",
+    "description",
+    "status",
+    "unit",
+    "system_owner",
+    "supplier",
+    "developer",
+    "accountable_board",
+    "responsible_manager",
+    "system_steward",
+    "steward_appointed_on",
+    "operating_model",
+    "personal_data",
+    "sensitive_personal_data",
+    "secrecy",
+    "secrecy_provision",
+    "platform",
+    "tags",
+    "no_consumers",
+)
+PARTY_FIELDS = (
+    "name",
+    "kind",
+    "organisation_number",
+    "internal_unit",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "notes",
+)
+INFORMATION_SET_FIELDS = ("name", "description", "digital")
+AGREEMENT_FIELDS = ("counterparty", "reference", "starts_on", "ends_on", "notice_months")
+USER_GROUP_FIELDS = ("kind", "description", "access_level", "approximate_size")
+
+
+def _pick(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k in allowed}
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def valid_organisation_number(value: str) -> bool:
+    """A Swedish organisationsnummer, NNNNNN-NNNN, with a valid Luhn check digit."""
+    digits = value.replace("-", "")
+    if len(digits) != 10 or not digits.isdigit() or (len(value) == 11 and value[6] != "-"):
+        return False
+    total = 0
+    for index, char in enumerate(digits[:9]):
+        product = int(char) * (2 if index % 2 == 0 else 1)
+        total += product - 9 if product > 9 else product
+    return (10 - total % 10) % 10 == int(digits[9])
+
+
+def _validate_party(party: Party) -> None:
+    errors = {}
+    if party.organisation_number:
+        party.organisation_number = party.organisation_number.strip()
+        if not valid_organisation_number(party.organisation_number):
+            errors["organisation_number"] = _("Organisationsnumret ska skrivas NNNNNN-NNNN och ha rätt kontrollsiffra.")
+        elif "-" not in party.organisation_number:
+            party.organisation_number = f"{party.organisation_number[:6]}-{party.organisation_number[6:]}"
+    if party.kind == Party.Kind.INTERNAL and party.internal_unit_id is None:
+        errors["internal_unit"] = _("Välj vilken av kommunens enheter parten är.")
+    if party.kind == Party.Kind.EXTERNAL:
+        party.internal_unit = None
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_system(system: InformationSystem) -> None:
+    pack = get_pack()
+    errors = {}
+    if system.unit_id is None:
+        errors["unit"] = _("Välj förvaltning eller bolag.")
+    elif not system.unit.is_top_level:
+        errors["unit"] = _("Ett system hör till en förvaltning eller ett bolag, inte en enhet inom den.")
+    if system.unit_id and not system.unit.is_active:
+        errors["unit"] = _("Förvaltningen eller bolaget har upphört.")
+    for name in ("responsible_manager", "system_steward"):
+        person = getattr(system, name)
+        if person is not None and not person.is_active:
+            errors[name] = _("Personen har slutat. Välj någon som är anställd.")
+    if system.accountable_board_id and not system.accountable_board.is_active:
+        errors["accountable_board"] = _("Nämnden eller styrelsen har upphört.")
+    if system.no_consumers and system.pk and system.user_groups.filter(kind="consumer").exists():
+        errors["no_consumers"] = _("Systemet har brukargrupper. Ta bort dem först eller avmarkera.")
+    if system.operating_model and system.operating_model not in {o.key for o in pack.operating_models}:
+        errors["operating_model"] = _("Välj en driftsform ur listan.")
+    if system.sensitive_personal_data and not system.personal_data:
+        errors["personal_data"] = _("Känsliga personuppgifter är också personuppgifter: markera båda.")
+    if system.secrecy and not system.secrecy_provision.strip():
+        errors["secrecy_provision"] = _("Ange lagrummet för sekretessen (t.ex. 26 kap. 1 § OSL).")
+    if system.steward_appointed_on and not system.system_steward_id:
+        errors["steward_appointed_on"] = _("Ange systemförvaltaren för utnämningsdatumet.")
+    if system.steward_appointed_on and system.steward_appointed_on > timezone.localdate():
+        errors["steward_appointed_on"] = _("Datumet kan inte ligga i framtiden.")
+    system.tags = ", ".join(sorted({t.strip().lower() for t in system.tags.split(",") if t.strip()}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_agreement(agreement: Agreement) -> None:
+    if agreement.starts_on and agreement.ends_on and agreement.ends_on < agreement.starts_on:
+        raise ValidationError({"ends_on": _("Slutdatum kan inte vara före startdatum.")})
+
+
+# --- parties --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def party_create(*, actor: User | None, **fields: Any) -> Party:
+    access.require(actor is None or access.can_manage_parties(access.principal_for(actor)))
+    return create_object(Party(**_pick(fields, PARTY_FIELDS)), actor=actor, validate=_validate_party)
+
+
+@transaction.atomic
+def party_update(*, actor: User | None, party: Party, **fields: Any) -> Party:
+    access.require(actor is None or access.can_manage_parties(access.principal_for(actor)))
+    return update_object(party, _pick(fields, PARTY_FIELDS), actor=actor, validate=_validate_party)
+
+
+# --- systems --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def system_create(*, actor: User | None, **fields: Any) -> InformationSystem:
+    system = InformationSystem(**_pick(fields, SYSTEM_FIELDS))
+    if actor is not None:
+        access.require(
+            system.unit_id is None or access.can_create_system(access.principal_for(actor), system.unit),
+            _("Du kan bara registrera system i förvaltningar och bolag du ansvarar för."),
+        )
+    return create_object(system, actor=actor, validate=_validate_system)
+
+
+@transaction.atomic
+def system_update(*, actor: User | None, system: InformationSystem, **fields: Any) -> InformationSystem:
+    changes = _pick(fields, SYSTEM_FIELDS)
+    if actor is not None:
+        p = access.principal_for(actor)
+        access.require(access.can_manage_system(p, system))
+        if "unit" in changes and changes["unit"] != system.unit:
+            access.require(
+                access.can_create_system(p, changes["unit"]),
+                _("Du kan inte flytta systemet till en förvaltning du inte ansvarar för."),
+            )
+    return update_object(system, changes, actor=actor, validate=_validate_system)
+
+
+# --- information sets -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def information_set_create(*, actor: User | None, system: InformationSystem, **fields: Any) -> InformationSet:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), system))
+    return create_object(InformationSet(system=system, **_pick(fields, INFORMATION_SET_FIELDS)), actor=actor)
+
+
+@transaction.atomic
+def information_set_update(*, actor: User | None, information_set: InformationSet, **fields: Any) -> InformationSet:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), information_set.system))
+    changes = _pick(fields, INFORMATION_SET_FIELDS)
+    if information_set.security_protected and changes.get("description"):
+        raise ValidationError(
+            {
+                "description": _(
+                    "Informationsmängden är markerad som säkerhetsskyddsklassificerad. "
+                    "Dess innehåll får inte beskrivas i LIS."
+                )
+            }
+        )
+    return update_object(information_set, changes, actor=actor)
+
+
+@transaction.atomic
+def information_set_mark_security_protected(*, actor: User | None, information_set: InformationSet) -> InformationSet:
+    """POL-3.24: keep only the fact, drop any description and open classification work, and
+    report to the säkerhetsskyddschef and the biträdande signalskyddschef."""
+    from lis.classification.models import Classification
+    from lis.classification.services import system_levels_refresh
+
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), information_set.system))
+    if information_set.security_protected:
+        return information_set
+    for open_work in information_set.classifications.filter(
+        status__in=[Classification.Status.DRAFT, Classification.Status.PROPOSED]
+    ):
+        record_delete(open_work, user=actor)
+        open_work.delete()
+    # The classification of such information is not kept in LIS either: supersede it.
+    for approved in information_set.classifications.filter(status=Classification.Status.APPROVED):
+        update_object(approved, {"status": Classification.Status.SUPERSEDED}, actor=actor)
+    update_object(information_set, {"description": "", "security_protected": True}, actor=actor)
+    InformationSet.objects.filter(pk=information_set.pk).update(security_marked_at=timezone.now())
+    system = information_set.system
+    system_levels_refresh(system=system, actor=actor)
+    today = access.today()
+    recipients = [
+        a.person.user
+        for a in RoleAssignment.objects.filter(
+            role__in=[Role.SECURITY_STRATEGIST, Role.DEPUTY_SIGNALS_CHIEF],
+            starts_on__lte=today,
+            person__user__isnull=False,
+            person__user__is_active=True,
+        )
+        .exclude(ends_on__lt=today)
+        .select_related("person__user")
+    ]
+    notify(
+        recipients=recipients,
+        actor=actor,
+        subject=_("Säkerhetsskyddsklassificerad information anmäld i LIS"),
+        message=_(
+            "En informationsmängd i %(system)s (%(unit)s) har markerats som säkerhetsskyddsklassificerad "
+            "och behöver bedömas (POL-3.24)."
+        )
+        % {"system": system.name, "unit": system.unit.name},
+        link=reverse("systems:system_detail", args=[system.pk]) + "?flik=informationsmangder",
+    )
+    return information_set
+
+
+@transaction.atomic
+def information_set_delete(*, actor: User | None, information_set: InformationSet) -> None:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), information_set.system))
+    from lis.classification.services import system_levels_refresh
+
+    system = information_set.system
+    for classification in information_set.classifications.all():
+        record_delete(classification, user=actor)
+    record_delete(information_set, user=actor)
+    information_set.delete()
+    system_levels_refresh(system=system, actor=actor)
+
+
+# --- agreements and user groups ------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(*, actor: User | None, system: InformationSystem, **fields: Any) -> Agreement:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), system))
+    return create_object(
+        Agreement(system=system, **_pick(fields, AGREEMENT_FIELDS)), actor=actor, validate=_validate_agreement
+    )
+
+
+@transaction.atomic
+def agreement_update(*, actor: User | None, agreement: Agreement, **fields: Any) -> Agreement:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), agreement.system))
+    return update_object(agreement, _pick(fields, AGREEMENT_FIELDS), actor=actor, validate=_validate_agreement)
+
+
+@transaction.atomic
+def agreement_delete(*, actor: User | None, agreement: Agreement) -> None:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), agreement.system))
+    record_delete(agreement, user=actor)
+    agreement.delete()
+
+
+@transaction.atomic
+def user_group_create(*, actor: User | None, system: InformationSystem, **fields: Any) -> UserGroup:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), system))
+    return create_object(UserGroup(system=system, **_pick(fields, USER_GROUP_FIELDS)), actor=actor)
+
+
+@transaction.atomic
+def user_group_update(*, actor: User | None, group: UserGroup, **fields: Any) -> UserGroup:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), group.system))
+    return update_object(group, _pick(fields, USER_GROUP_FIELDS), actor=actor)
+
+
+@transaction.atomic
+def user_group_delete(*, actor: User | None, group: UserGroup) -> None:
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), group.system))
+    record_delete(group, user=actor)
+    group.delete()

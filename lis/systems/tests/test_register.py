@@ -1,0 +1,172 @@
+"""The register (BIL1-2, BIL1-3, POL-3.9–3.14, POL-2.7): services, completeness, agreements."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from lis.core.models import ChangeLogEntry, Notification
+from lis.systems import selectors, services
+from lis.systems.models import InformationSystem
+
+
+@pytest.mark.parametrize(
+    ("number", "valid"),
+    [
+        ("556677-8899", True),
+        ("5566778899", True),
+        ("212000-1496", True),
+        ("556677-8898", False),
+        ("55667-78899", False),
+        ("abcdef-ghij", False),
+    ],
+)
+def test_it_checks_organisation_numbers_with_luhn(number, valid):
+    assert services.valid_organisation_number(number) is valid
+
+
+def test_it_rejects_a_party_with_a_bad_organisation_number_in_swedish(db):
+    with pytest.raises(ValidationError) as caught:
+        services.party_create(actor=None, name="Fel AB", organisation_number="556677-8898")
+    assert "kontrollsiffra" in caught.value.message_dict["organisation_number"][0]
+
+
+def test_it_registers_a_system_and_records_it(personas, amal, vendor):
+    system = services.system_create(
+        actor=personas["coordinator_vaf"].user,
+        name="Hemtjänst",
+        unit=amal["units"]["VAF"],
+        system_owner=vendor,
+        operating_model="saas",
+        tags="omsorg, Omsorg ,mobil",
+    )
+    assert system.tags == "mobil, omsorg"
+    assert system.effective_board == amal["boards"]["VAN"]  # systemansvarig defaults to the nämnd
+    assert ChangeLogEntry.objects.filter(object_type="systems.informationsystem", object_id=str(system.pk)).exists()
+
+
+def test_it_refuses_a_coordinator_registering_in_another_unit(personas, amal):
+    with pytest.raises(PermissionDenied):
+        services.system_create(actor=personas["coordinator_vaf"].user, name="X", unit=amal["units"]["BUF"])
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"unit": "IT"}, "unit", "förvaltning eller ett bolag"),
+        ({"operating_model": "i molnet"}, "operating_model", "driftsform"),
+        ({"sensitive_personal_data": True}, "personal_data", "markera båda"),
+        ({"secrecy": True}, "secrecy_provision", "lagrummet"),
+        ({"name": ""}, "name", "Detta fält får inte vara tomt"),
+    ],
+)
+def test_it_rejects_invalid_system_input_naming_the_field_and_writes_nothing(amal, vendor, fields, field, message):
+    values = {"name": "System", "unit": "VAF", "system_owner": vendor, **fields}
+    values["unit"] = amal["units"][values["unit"]]
+    before = (InformationSystem.objects.count(), ChangeLogEntry.objects.count())
+    with pytest.raises(ValidationError) as caught:
+        services.system_create(actor=None, **values)
+    assert message in " ".join(caught.value.message_dict[field])
+    assert (InformationSystem.objects.count(), ChangeLogEntry.objects.count()) == before
+
+
+def test_it_lists_the_missing_bil1_2_and_bil1_3_fields(personas, amal):
+    from lis.core.access import principal_for
+
+    system = services.system_create(actor=None, name="Tomt system", unit=amal["units"]["BUF"])
+    shown = selectors.system_get(principal_for(personas["strategist"].user), system.pk)
+    missing = {label for label, _req in selectors.missing_fields(shown)}
+    assert missing == {"systemägare", "systemförvaltare", "användare", "brukare", "driftsform"}
+
+
+def test_it_counts_a_system_complete_when_every_field_is_there(make_system, personas, amal):
+    from lis.core.access import principal_for
+
+    system = make_system(system_steward=personas["employee_vaf"].person, no_consumers=True)
+    services.user_group_create(actor=None, system=system, kind="user", description="Handläggare")
+    shown = selectors.system_get(principal_for(personas["strategist"].user), system.pk)
+    assert selectors.missing_fields(shown) == []
+    page = personas["strategist"].client().get(reverse("systems:system_list") + "?komplett=complete")
+    assert "Verksamhetssystem" in page.content.decode()
+
+
+def test_it_flags_agreements_ending_within_the_packs_window(make_system, vendor, personas):
+    system = make_system()
+    with time_machine.travel(datetime.date(2026, 6, 1)):
+        services.agreement_create(actor=None, system=system, counterparty=vendor, ends_on=datetime.date(2026, 10, 1))
+        services.agreement_create(
+            actor=None, system=make_system(name="Annat"), counterparty=vendor, ends_on=datetime.date(2028, 1, 1)
+        )
+        client = personas["strategist"].client()
+        content = client.get(reverse("systems:system_list") + "?avtal=on").content.decode()
+        assert "Verksamhetssystem" in content and "Annat" not in content
+        detail = client.get(reverse("systems:system_detail", args=[system.pk])).content.decode()
+        assert "löper ut 2026-10-01" in detail
+
+
+def test_it_rejects_an_agreement_ending_before_it_starts(make_system, vendor):
+    with pytest.raises(ValidationError, match="före startdatum"):
+        services.agreement_create(
+            actor=None,
+            system=make_system(),
+            counterparty=vendor,
+            starts_on=datetime.date(2026, 1, 1),
+            ends_on=datetime.date(2025, 1, 1),
+        )
+
+
+def test_it_keeps_only_the_fact_of_security_protection_and_notifies(
+    make_system, personas, amal, django_capture_on_commit_callbacks
+):
+    system = make_system()
+    information_set = services.information_set_create(
+        actor=None, system=system, name="Planering", description="Hemlig beskrivning"
+    )
+    client = personas["coordinator_vaf"].client()
+    page = client.get(reverse("systems:information_set_security", args=[system.pk, information_set.pk]))
+    assert "säkerhetsskyddschefen" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("systems:information_set_security", args=[system.pk, information_set.pk]))
+    information_set.refresh_from_db()
+    assert information_set.security_protected and information_set.description == ""
+    assert Notification.objects.filter(recipient=personas["strategist"].user).exists()
+    assert any("POL-3.24" in m.body for m in mail.outbox)
+    with pytest.raises(ValidationError, match="säkerhetsskyddsklassificerad"):
+        services.information_set_update(actor=None, information_set=information_set, description="innehåll")
+
+
+def test_it_lets_the_named_steward_edit_their_system_but_not_move_it(make_system, personas, amal):
+    steward = personas["employee_vaf"]
+    system = make_system(unit="BUF", system_steward=steward.person)
+    services.system_update(actor=steward.user, system=system, platform="Webb")
+    with pytest.raises(PermissionDenied):
+        services.system_update(actor=steward.user, system=system, unit=amal["units"]["VAF"])
+    assert steward.client().get(reverse("systems:system_detail", args=[system.pk])).status_code == 200
+
+
+def test_the_list_keeps_its_query_count_whatever_the_number_of_systems(
+    make_system, personas, vendor, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = personas["strategist"].client()
+    url = reverse("systems:system_list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    make_system(name="A")
+    small = queries()
+    for i in range(25):
+        system = make_system(name=f"System {i}")
+        services.user_group_create(actor=None, system=system, kind="user", description="Alla")
+        services.agreement_create(actor=None, system=system, counterparty=vendor, ends_on=datetime.date(2030, 1, 1))
+    assert queries() <= small <= 15

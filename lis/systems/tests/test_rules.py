@@ -1,0 +1,36 @@
+"""Efterlevnad rules over the register: BIL1-2, BIL1-3, POL-3.12, POL-3.22."""
+
+from lis.compliance.registry import evaluate
+from lis.systems import services
+
+
+def findings(requirement_id):
+    return next(r for r in evaluate() if r.requirement.id == requirement_id).findings
+
+
+def test_it_reports_incomplete_systems_per_unit(make_system, personas):
+    make_system(name="Utan förvaltare")
+    complete = make_system(name="Komplett", system_steward=personas["employee_vaf"].person, no_consumers=True)
+    services.user_group_create(actor=None, system=complete, kind="user", description="Alla")
+    [finding] = findings("BIL1-2")
+    assert finding.unit.short_name == "VAF"
+    assert "Utan förvaltare" in finding.message and "Komplett" not in finding.message
+    assert "komplett=incomplete" in finding.link
+    assert [f.unit.short_name for f in findings("POL-3.12")] == ["VAF"]
+
+
+def test_it_reports_a_missing_driftsform(make_system):
+    make_system(name="Okänd drift", operating_model="")
+    [finding] = findings("BIL1-3")
+    assert "Okänd drift" in finding.message
+
+
+def test_it_reports_systems_without_an_approved_classification(make_system):
+    make_system(name="Oklassat")
+    [finding] = findings("POL-3.22")
+    assert "Oklassat" in finding.message and "klassad=nej" in finding.link
+
+
+def test_decommissioned_systems_are_not_reported(make_system):
+    make_system(name="Gammalt", status="decommissioned", operating_model="")
+    assert findings("BIL1-3") == []

@@ -1,0 +1,326 @@
+"""The register of informationssystem (riskmatris del 1): list, detail with tabs, forms."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lis.classification.models import Classification
+from lis.core import access
+from lis.core.forms import call_service, cleaned
+from lis.core.pack import get_pack
+from lis.core.selectors import history_for
+from lis.core.viewhelpers import form_page, render_tabbed, selected_tab
+
+from . import selectors, services
+from .forms import AgreementForm, InformationSetForm, PartyForm, SystemFilterForm, SystemForm, UserGroupForm, top_units
+from .models import Agreement, InformationSet, InformationSystem, UserGroup
+
+SYSTEM_TABS = (
+    ("oversikt", gettext_lazy("Översikt")),
+    ("informationsmangder", gettext_lazy("Informationsmängder")),
+    ("klassning", gettext_lazy("Klassning")),
+    ("roller", gettext_lazy("Roller")),
+    ("avtal", gettext_lazy("Avtal")),
+    ("historik", gettext_lazy("Historik")),
+)
+
+
+def _system_url(system: InformationSystem, tab: str = "") -> str:
+    return reverse("systems:system_detail", args=[system.pk]) + (f"?flik={tab}" if tab else "")
+
+
+def system_list(request: HttpRequest) -> HttpResponse:
+    p = request.principal
+    form = SystemFilterForm(request.GET or None, principal=p)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.SystemFilters(
+        query=data.get("q") or "",
+        unit=data.get("enhet"),
+        operating_model=data.get("driftsform") or "",
+        level=data.get("niva") or "",
+        status=data.get("status") or "",
+        completeness=data.get("komplett") or "",
+        classified=data.get("klassad") or "",
+        expiring=bool(data.get("avtal")),
+        sort=data.get("sortera") or "namn",
+    )
+    page = Paginator(selectors.system_search(p, filters), 50).get_page(request.GET.get("sida"))
+    pack = get_pack()
+    window_end = access.today() + datetime.timedelta(days=pack.agreement_notice_window_days)
+    for system in page.object_list:
+        system.missing = selectors.missing_fields(system)
+        system.level_items = selectors.level_items(system.levels)
+        system.agreement_expiring = system.agreement_ends is not None and system.agreement_ends <= window_end
+    context = {
+        "form": form,
+        "page": page,
+        "operating_models": {o.key: o.name for o in pack.operating_models},
+        "can_create": top_units(p, manage=True).exists(),
+    }
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "systems/_system_results.html", context)
+    return render(request, "systems/system_list.html", context)
+
+
+def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    p = request.principal
+    system = selectors.system_get(p, pk)
+    tab = selected_tab(request, SYSTEM_TABS)
+    pack = get_pack()
+    system.level_items = selectors.level_items(system.levels)
+    context = {
+        "system": system,
+        "tab": tab,
+        "tabs": SYSTEM_TABS,
+        "pack": pack,
+        "can_manage": access.can_manage_system(p, system),
+        "can_approve": access.can_approve_classification(p, system),
+        "missing": selectors.missing_fields(system),
+        "operating_model": next((o.name for o in pack.operating_models if o.key == system.operating_model), ""),
+        "levels": {level.key: level for level in pack.levels},
+        "expiring": selectors.agreements_expiring(system),
+    }
+    if tab in ("informationsmangder", "klassning"):
+        context["information_sets"] = system.information_sets.prefetch_related(
+            Prefetch("classifications", Classification.objects.select_related("proposed_by", "approved_by"))
+        )
+    elif tab == "roller":
+        context["groups"] = system.user_groups.all()
+    elif tab == "avtal":
+        context["agreements"] = system.agreements.select_related("counterparty")
+    elif tab == "historik":
+        related = [
+            *system.information_sets.all(),
+            *system.agreements.all(),
+            *system.user_groups.all(),
+            *Classification.objects.filter(information_set__system=system),
+        ]
+        context["history_page"], context["history"] = history_for(
+            p, [system, *related], page=request.GET.get("sida", 1)
+        )
+    return render_tabbed(request, "systems/system_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def system_create(request: HttpRequest) -> HttpResponse:
+    p = request.principal
+    access.require(top_units(p, manage=True).exists())
+    form = SystemForm(request.POST or None, principal=p, initial={"unit": request.GET.get("enhet")})
+    if request.method == "POST" and form.is_valid():
+        system = call_service(
+            form, lambda: services.system_create(actor=request.user, **cleaned(form, services.SYSTEM_FIELDS))
+        )
+        if system is not None:
+            messages.success(request, _("%(system)s är registrerat.") % {"system": system})
+            return redirect(_system_url(system))
+    return form_page(request, form, title=_("Registrera informationssystem"), cancel=reverse("systems:system_list"))
+
+
+@require_http_methods(["GET", "POST"])
+def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = request.principal
+    system = selectors.system_get(p, pk)
+    access.require(access.can_manage_system(p, system))
+    form = SystemForm(request.POST or None, instance=selectors.system_get(p, pk), principal=p)
+    if not p.can_manage_unit(system.unit):
+        form.fields["unit"].disabled = True  # an ansvarig chef or förvaltare edits, but does not move it
+        form.fields["unit"].queryset = type(system.unit).objects.filter(pk=system.unit_id)
+    if request.method == "POST" and form.is_valid():
+        if call_service(
+            form,
+            lambda: services.system_update(actor=request.user, system=system, **cleaned(form, services.SYSTEM_FIELDS)),
+        ):
+            messages.success(request, _("Ändringarna är sparade."))
+            return redirect(_system_url(system))
+    return form_page(request, form, title=_("Ändra %(name)s") % {"name": system.name}, cancel=_system_url(system))
+
+
+# --- parts of a system ----------------------------------------------------------------------
+
+
+def _managed_system(request: HttpRequest, pk: int) -> InformationSystem:
+    system = selectors.system_get(request.principal, pk)
+    access.require(access.can_manage_system(request.principal, system))
+    return system
+
+
+@require_http_methods(["GET", "POST"])
+def information_set_edit(request: HttpRequest, pk: int, set_pk: int | None = None) -> HttpResponse:
+    system = _managed_system(request, pk)
+    instance = get_object_or_404(InformationSet, pk=set_pk, system=system) if set_pk else None
+    form = InformationSetForm(request.POST or None, instance=instance)
+    if instance is not None and instance.security_protected:
+        del form.fields["description"]
+    if request.method == "POST" and form.is_valid():
+        fields = cleaned(form, services.INFORMATION_SET_FIELDS)
+        if instance is None:
+            saved = call_service(
+                form, lambda: services.information_set_create(actor=request.user, system=system, **fields)
+            )
+        else:
+            saved = call_service(
+                form, lambda: services.information_set_update(actor=request.user, information_set=instance, **fields)
+            )
+        if saved is not None:
+            messages.success(request, _("Informationsmängden är sparad."))
+            return redirect(_system_url(system, "informationsmangder"))
+    title = _("Ändra informationsmängd") if instance else _("Ny informationsmängd")
+    return form_page(request, form, title=title, cancel=_system_url(system, "informationsmangder"))
+
+
+@require_http_methods(["GET", "POST"])
+def information_set_security(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
+    """POL-3.24: mark an information set as säkerhetsskyddsklassificerad, after reading why."""
+    system = _managed_system(request, pk)
+    information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
+    if request.method == "POST":
+        services.information_set_mark_security_protected(actor=request.user, information_set=information_set)
+        messages.warning(
+            request,
+            _(
+                "Informationsmängden är markerad som säkerhetsskyddsklassificerad. Kontakta säkerhetsskyddschefen "
+                "eller biträdande signalskyddschefen; de har fått en avisering."
+            ),
+        )
+        return redirect(_system_url(system, "informationsmangder"))
+    return render(
+        request,
+        "systems/security_protected.html",
+        {
+            "system": system,
+            "information_set": information_set,
+            "classes": get_pack().security_protection_classes,
+        },
+    )
+
+
+@require_POST
+def information_set_delete(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
+    system = _managed_system(request, pk)
+    services.information_set_delete(
+        actor=request.user, information_set=get_object_or_404(InformationSet, pk=set_pk, system=system)
+    )
+    messages.success(request, _("Informationsmängden är borttagen."))
+    return redirect(_system_url(system, "informationsmangder"))
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int | None = None) -> HttpResponse:
+    system = _managed_system(request, pk)
+    instance = get_object_or_404(Agreement, pk=agreement_pk, system=system) if agreement_pk else None
+    form = AgreementForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = cleaned(form, services.AGREEMENT_FIELDS)
+        if instance is None:
+            saved = call_service(form, lambda: services.agreement_create(actor=request.user, system=system, **fields))
+        else:
+            saved = call_service(
+                form, lambda: services.agreement_update(actor=request.user, agreement=instance, **fields)
+            )
+        if saved is not None:
+            messages.success(request, _("Avtalet är sparat."))
+            return redirect(_system_url(system, "avtal"))
+    return form_page(
+        request, form, title=_("Ändra avtal") if instance else _("Nytt avtal"), cancel=_system_url(system, "avtal")
+    )
+
+
+@require_POST
+def agreement_delete(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
+    system = _managed_system(request, pk)
+    services.agreement_delete(
+        actor=request.user, agreement=get_object_or_404(Agreement, pk=agreement_pk, system=system)
+    )
+    messages.success(request, _("Avtalet är borttaget."))
+    return redirect(_system_url(system, "avtal"))
+
+
+@require_http_methods(["GET", "POST"])
+def user_group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
+    system = _managed_system(request, pk)
+    instance = get_object_or_404(UserGroup, pk=group_pk, system=system) if group_pk else None
+    form = UserGroupForm(request.POST or None, instance=instance, initial={"kind": request.GET.get("typ")})
+    if request.method == "POST" and form.is_valid():
+        fields = cleaned(form, services.USER_GROUP_FIELDS)
+        if instance is None:
+            saved = call_service(form, lambda: services.user_group_create(actor=request.user, system=system, **fields))
+        else:
+            saved = call_service(form, lambda: services.user_group_update(actor=request.user, group=instance, **fields))
+        if saved is not None:
+            messages.success(request, _("Gruppen är sparad."))
+            return redirect(_system_url(system, "roller"))
+    return form_page(
+        request,
+        form,
+        title=_("Ändra grupp") if instance else _("Ny användar- eller brukargrupp"),
+        cancel=_system_url(system, "roller"),
+    )
+
+
+@require_POST
+def user_group_delete(request: HttpRequest, pk: int, group_pk: int) -> HttpResponse:
+    system = _managed_system(request, pk)
+    services.user_group_delete(actor=request.user, group=get_object_or_404(UserGroup, pk=group_pk, system=system))
+    messages.success(request, _("Gruppen är borttagen."))
+    return redirect(_system_url(system, "roller"))
+
+
+# --- parties ----------------------------------------------------------------------------------
+
+
+def party_list(request: HttpRequest) -> HttpResponse:
+    p = request.principal
+    query = request.GET.get("q", "")[:100]
+    parties = selectors.parties_visible_to(p)
+    if query:
+        parties = parties.filter(name__icontains=query)
+    page = Paginator(parties, 50).get_page(request.GET.get("sida"))
+    return render(
+        request, "systems/party_list.html", {"page": page, "query": query, "can_create": access.can_manage_parties(p)}
+    )
+
+
+def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    p = request.principal
+    party = selectors.party_get(p, pk)
+    systems = selectors.systems_visible_to(p).filter(Q(system_owner=party) | Q(supplier=party) | Q(developer=party))
+    return render(
+        request,
+        "systems/party_detail.html",
+        {
+            "party": party,
+            "systems": systems[:200],
+            "can_manage": access.can_manage_parties(p),
+            "history": history_for(p, [party])[1],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    p = request.principal
+    access.require(access.can_manage_parties(p))
+    instance = selectors.party_get(p, pk) if pk else None
+    form = PartyForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = cleaned(form, services.PARTY_FIELDS)
+        if instance is None:
+            saved = call_service(form, lambda: services.party_create(actor=request.user, **fields))
+        else:
+            saved = call_service(form, lambda: services.party_update(actor=request.user, party=instance, **fields))
+        if saved is not None:
+            messages.success(request, _("%(party)s är sparad.") % {"party": saved})
+            return redirect("systems:party_detail", pk=saved.pk)
+    return form_page(
+        request, form, title=_("Ändra part") if instance else _("Ny part"), cancel=reverse("systems:party_list")
+    )
