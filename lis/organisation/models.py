@@ -64,7 +64,11 @@ class Board(models.Model):
         verbose_name = _("nämnd eller styrelse")
         verbose_name_plural = _("nämnder och styrelser")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "short_name"], name="board_short_name_unique"),
+            models.UniqueConstraint(
+                fields=["municipality", "short_name"],
+                name="board_short_name_unique",
+                violation_error_message=_("Det finns redan en nämnd eller styrelse med den förkortningen."),
+            ),
             models.UniqueConstraint(
                 fields=["municipality"],
                 condition=Q(responsible_for_security=True),
@@ -297,6 +301,7 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="role_assignment_dates_in_order",
+                violation_error_message=_("Slutdatum kan inte vara före startdatum."),
             ),
             models.CheckConstraint(
                 condition=~Q(role__in=["unit_head", "security_coordinator", "council_representative"])

@@ -164,6 +164,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The address users reach LIS at, for links in e-mail.
 LIS_BASE_URL = os.environ.get("LIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Largest Excel workbook an import accepts (the proxy should cap request bodies too).
+LIS_IMPORT_MAX_BYTES = int(os.environ.get("LIS_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # Demo mode (make run): a banner says that every person shown is invented.
 LIS_DEMO = env_bool("LIS_DEMO")
 

@@ -146,6 +146,7 @@ class SystemFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         pack = get_pack()
         self.fields["enhet"].queryset = top_units(principal, manage=False)
+        self.fields["enhet"].empty_label = _("Alla")
         self.fields["driftsform"].choices = [("", _("Alla")), ("-", _("Saknas"))] + [
             (o.key, o.name) for o in pack.operating_models
         ]

@@ -37,7 +37,10 @@ class Party(models.Model):
         verbose_name_plural = _("parter")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation_number"], condition=~Q(organisation_number=""), name="party_orgnr_unique"
+                fields=["organisation_number"],
+                condition=~Q(organisation_number=""),
+                name="party_orgnr_unique",
+                violation_error_message=_("Det finns redan en part med det organisationsnumret."),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="internal") | Q(internal_unit__isnull=False), name="internal_party_has_unit"
@@ -190,6 +193,7 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="agreement_dates_in_order",
+                violation_error_message=_("Slutdatum kan inte vara före startdatum."),
             )
         ]
 

@@ -154,28 +154,57 @@ def _managed_system(request: HttpRequest, pk: int) -> InformationSystem:
     return system
 
 
+def _form_copy(instance):
+    """A ModelForm writes the posted values into its instance while validating; the service
+    must get the unchanged object to record what changed, so the form gets its own copy."""
+    return None if instance is None else type(instance).objects.get(pk=instance.pk)
+
+
+def _part_form(
+    request: HttpRequest,
+    system: InformationSystem,
+    form,
+    *,
+    instance,
+    field_names: tuple[str, ...],
+    create,
+    update,
+    saved: str,
+    tab: str,
+    title: str,
+) -> HttpResponse:
+    """Create or edit one part of a system (information set, agreement, group) through its service."""
+    if request.method == "POST" and form.is_valid():
+        fields = cleaned(form, field_names)
+        if instance is None:
+            result = call_service(form, lambda: create(actor=request.user, system=system, **fields))
+        else:
+            result = call_service(form, lambda: update(request.user, instance, fields))
+        if result is not None:
+            messages.success(request, saved)
+            return redirect(_system_url(system, tab))
+    return form_page(request, form, title=title, cancel=_system_url(system, tab))
+
+
 @require_http_methods(["GET", "POST"])
 def information_set_edit(request: HttpRequest, pk: int, set_pk: int | None = None) -> HttpResponse:
     system = _managed_system(request, pk)
     instance = get_object_or_404(InformationSet, pk=set_pk, system=system) if set_pk else None
-    form = InformationSetForm(request.POST or None, instance=instance)
+    form = InformationSetForm(request.POST or None, instance=_form_copy(instance))
     if instance is not None and instance.security_protected:
         del form.fields["description"]
-    if request.method == "POST" and form.is_valid():
-        fields = cleaned(form, services.INFORMATION_SET_FIELDS)
-        if instance is None:
-            saved = call_service(
-                form, lambda: services.information_set_create(actor=request.user, system=system, **fields)
-            )
-        else:
-            saved = call_service(
-                form, lambda: services.information_set_update(actor=request.user, information_set=instance, **fields)
-            )
-        if saved is not None:
-            messages.success(request, _("Informationsmängden är sparad."))
-            return redirect(_system_url(system, "informationsmangder"))
-    title = _("Ändra informationsmängd") if instance else _("Ny informationsmängd")
-    return form_page(request, form, title=title, cancel=_system_url(system, "informationsmangder"))
+    return _part_form(
+        request,
+        system,
+        form,
+        instance=instance,
+        field_names=services.INFORMATION_SET_FIELDS,
+        create=services.information_set_create,
+        update=lambda actor, obj, fields: services.information_set_update(actor=actor, information_set=obj, **fields),
+        saved=_("Informationsmängden är sparad."),
+        tab="informationsmangder",
+        title=_("Ändra informationsmängd") if instance else _("Ny informationsmängd"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -218,20 +247,17 @@ def information_set_delete(request: HttpRequest, pk: int, set_pk: int) -> HttpRe
 def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int | None = None) -> HttpResponse:
     system = _managed_system(request, pk)
     instance = get_object_or_404(Agreement, pk=agreement_pk, system=system) if agreement_pk else None
-    form = AgreementForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        fields = cleaned(form, services.AGREEMENT_FIELDS)
-        if instance is None:
-            saved = call_service(form, lambda: services.agreement_create(actor=request.user, system=system, **fields))
-        else:
-            saved = call_service(
-                form, lambda: services.agreement_update(actor=request.user, agreement=instance, **fields)
-            )
-        if saved is not None:
-            messages.success(request, _("Avtalet är sparat."))
-            return redirect(_system_url(system, "avtal"))
-    return form_page(
-        request, form, title=_("Ändra avtal") if instance else _("Nytt avtal"), cancel=_system_url(system, "avtal")
+    return _part_form(
+        request,
+        system,
+        AgreementForm(request.POST or None, instance=_form_copy(instance)),
+        instance=instance,
+        field_names=services.AGREEMENT_FIELDS,
+        create=services.agreement_create,
+        update=lambda actor, obj, fields: services.agreement_update(actor=actor, agreement=obj, **fields),
+        saved=_("Avtalet är sparat."),
+        tab="avtal",
+        title=_("Ändra avtal") if instance else _("Nytt avtal"),
     )
 
 
@@ -249,21 +275,18 @@ def agreement_delete(request: HttpRequest, pk: int, agreement_pk: int) -> HttpRe
 def user_group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
     system = _managed_system(request, pk)
     instance = get_object_or_404(UserGroup, pk=group_pk, system=system) if group_pk else None
-    form = UserGroupForm(request.POST or None, instance=instance, initial={"kind": request.GET.get("typ")})
-    if request.method == "POST" and form.is_valid():
-        fields = cleaned(form, services.USER_GROUP_FIELDS)
-        if instance is None:
-            saved = call_service(form, lambda: services.user_group_create(actor=request.user, system=system, **fields))
-        else:
-            saved = call_service(form, lambda: services.user_group_update(actor=request.user, group=instance, **fields))
-        if saved is not None:
-            messages.success(request, _("Gruppen är sparad."))
-            return redirect(_system_url(system, "roller"))
-    return form_page(
+    form = UserGroupForm(request.POST or None, instance=_form_copy(instance), initial={"kind": request.GET.get("typ")})
+    return _part_form(
         request,
+        system,
         form,
+        instance=instance,
+        field_names=services.USER_GROUP_FIELDS,
+        create=services.user_group_create,
+        update=lambda actor, obj, fields: services.user_group_update(actor=actor, group=obj, **fields),
+        saved=_("Gruppen är sparad."),
+        tab="roller",
         title=_("Ändra grupp") if instance else _("Ny användar- eller brukargrupp"),
-        cancel=_system_url(system, "roller"),
     )
 
 
@@ -311,7 +334,7 @@ def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     p = request.principal
     access.require(access.can_manage_parties(p))
     instance = selectors.party_get(p, pk) if pk else None
-    form = PartyForm(request.POST or None, instance=instance)
+    form = PartyForm(request.POST or None, instance=_form_copy(instance))
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.PARTY_FIELDS)
         if instance is None:

@@ -184,3 +184,40 @@ def test_it_refuses_login_to_someone_who_has_left(personas, client):
     )
     response = client.post("/logga-in/", {"username": "employee_vaf", "password": PASSWORD})
     assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_the_edit_pages_save_and_record_the_change(personas, amal):
+    from django.urls import reverse
+
+    client = personas["strategist"].client()
+    person = personas["employee_vaf"].person
+    response = client.post(
+        reverse("organisation:person_edit", args=[person.pk]),
+        {
+            "first_name": person.first_name,
+            "last_name": "Ändrad",
+            "kind": "employee",
+            "unit": amal["units"]["VAF"].pk,
+            "email": person.email,
+        },
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.last_name == "Ändrad"
+    assert ChangeLogEntry.objects.get(object_id=str(person.pk), action="update").changes == {
+        "last_name": ["Testsson", "Ändrad"]
+    }
+    board = amal["boards"]["VAL"]
+    client.post(
+        reverse("organisation:board_edit", args=[board.pk]),
+        {"name": "Valnämnden", "short_name": "VN", "kind": "committee"},
+    )
+    board.refresh_from_db()
+    assert board.short_name == "VN"
+    unit = amal["units"]["EKO"]
+    client.post(
+        reverse("organisation:unit_edit", args=[unit.pk]),
+        {"name": "Ekonomiavdelningen", "kind": "unit", "parent": unit.parent_id},
+    )
+    unit.refresh_from_db()
+    assert unit.name == "Ekonomiavdelningen"

@@ -96,10 +96,16 @@ PAGES = {
     "parties": (lambda r: reverse("systems:party_list"), 200, dict.fromkeys(ALL, 200)),
     # The export holds what the user may see; a unit they may not see is not found.
     "export": (lambda r: reverse("reports:register_export"), 200, dict.fromkeys(ALL, 200)),
-    "export_buf": (lambda r: reverse("reports:register_export") + f"?enhet={r['buf'].unit_id}", 404,
-                   {**READERS_ALL, "unit_head_buf": 200, "board_member_bun": 200}),
-    "import": (lambda r: reverse("reports:register_import"), 403,
-               {"strategist": 200, "administrator": 200, "unit_head_buf": 200, "coordinator_vaf": 200}),
+    "export_buf": (
+        lambda r: reverse("reports:register_export") + f"?enhet={r['buf'].unit_id}",
+        404,
+        {**READERS_ALL, "unit_head_buf": 200, "board_member_bun": 200},
+    ),
+    "import": (
+        lambda r: reverse("reports:register_import"),
+        403,
+        {"strategist": 200, "administrator": 200, "unit_head_buf": 200, "coordinator_vaf": 200},
+    ),
     "party_new": (
         lambda r: reverse("systems:party_create"),
         403,

@@ -170,3 +170,40 @@ def test_the_list_keeps_its_query_count_whatever_the_number_of_systems(
         services.user_group_create(actor=None, system=system, kind="user", description="Alla")
         services.agreement_create(actor=None, system=system, counterparty=vendor, ends_on=datetime.date(2030, 1, 1))
     assert queries() <= small <= 15
+
+
+def test_the_parts_of_a_system_are_added_edited_and_removed_through_the_pages(make_system, vendor, personas):
+    system = make_system()
+    client = personas["coordinator_vaf"].client()
+    detail = reverse("systems:system_detail", args=[system.pk])
+    response = client.post(
+        reverse("systems:agreement_create", args=[system.pk]),
+        {"counterparty": vendor.pk, "reference": "AVT-1", "starts_on": "2026-01-01", "ends_on": "2025-01-01"},
+    )
+    assert "före startdatum" in response.content.decode() and not system.agreements.exists()
+    response = client.post(
+        reverse("systems:agreement_create", args=[system.pk]),
+        {"counterparty": vendor.pk, "reference": "AVT-1", "ends_on": "2029-01-01"},
+    )
+    assert response["Location"] == detail + "?flik=avtal"
+    agreement = system.agreements.get()
+    response = client.post(
+        reverse("systems:agreement_edit", args=[system.pk, agreement.pk]),
+        {"counterparty": vendor.pk, "reference": "AVT-2"},
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    agreement.refresh_from_db()
+    assert agreement.reference == "AVT-2" and agreement.ends_on is None
+    client.post(reverse("systems:user_group_create", args=[system.pk]), {"kind": "consumer", "description": "Invånare"})
+    group = system.user_groups.get()
+    client.post(
+        reverse("systems:user_group_edit", args=[system.pk, group.pk]),
+        {"kind": "consumer", "description": "Allmänheten"},
+    )
+    group.refresh_from_db()
+    assert group.description == "Allmänheten"
+    client.post(reverse("systems:user_group_delete", args=[system.pk, group.pk]))
+    client.post(reverse("systems:agreement_delete", args=[system.pk, agreement.pk]))
+    assert not system.user_groups.exists() and not system.agreements.exists()
+    deleted = ChangeLogEntry.objects.filter(action="delete").values_list("object_type", flat=True)
+    assert {"systems.usergroup", "systems.agreement"} <= set(deleted)
