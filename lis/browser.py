@@ -1,7 +1,7 @@
 """Browser-test support: Debian's Chromium through Playwright, axe-core on every page, screenshots.
 
-Fixtures (make them visible to an app's tests with one line in its ``tests/conftest.py``:
-``from lis.browser import browser, ui  # noqa: F401``):
+Fixtures (registered for the whole suite in ``lis/conftest.py``; a second registration would
+start a second Playwright in the same thread, which fails):
 
 - ``browser`` — one headless Chromium per test session (never downloaded: the Debian package).
 - ``ui`` — a fresh context and page against pytest-django's ``live_server`` for each test, wrapped

@@ -118,3 +118,7 @@ def make_system(amal, vendor):
         return system_services.system_create(actor=None, **values)
 
     return make
+
+
+# Browser-test fixtures, registered once for the whole suite (one Playwright, one Chromium).
+from lis.browser import browser, ui  # noqa: E402, F401

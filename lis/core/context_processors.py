@@ -5,14 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from .models import Notification
 from .pack import get_pack
 
+# (url name, label, who sees it, other path prefixes that belong to the item)
 NAVIGATION = [
-    ("core:home", _("Start"), None),
-    ("organisation:unit_list", _("Organisation"), "organisation"),
-    ("organisation:person_list", _("Personer"), "organisation"),
-    ("systems:system_list", _("Informationssystem"), None),
-    ("compliance:overview", _("Efterlevnad"), "compliance"),
-    ("core:changelog", _("Historik"), "changelog"),
-    ("core:policy", _("Policyn"), None),
+    ("core:home", _("Start"), None, ()),
+    ("organisation:unit_list", _("Organisation"), "organisation", ()),
+    ("organisation:person_list", _("Personer"), "organisation", ()),
+    ("systems:system_list", _("Informationssystem"), None, ("/rapporter/forteckning",)),
+    ("compliance:overview", _("Efterlevnad"), "compliance", ()),
+    ("core:changelog", _("Historik"), "changelog", ()),
+    ("core:policy", _("Policyn"), None, ()),
 ]
 
 
@@ -24,20 +25,28 @@ def lis(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         p = request.principal
-        for name, label, needs in NAVIGATION:
+        for name, label, needs, prefixes in NAVIGATION:
             if needs == "changelog" and not p.sees_everything:
                 continue
             if needs in ("organisation", "compliance") and not (
                 p.sees_everything or p.viewed_unit_paths or p.board_ids or p.has_role("hr")
             ):
                 continue
-            items.append({"url": reverse(name), "label": label, "current": False})
-        # The current item is the longest URL the path starts with ("/" only for the start page).
-        matches = [
-            i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
-        ]
-        if matches:
-            max(matches, key=lambda i: len(i["url"]))["current"] = True
+            url = reverse(name)
+            items.append({"url": url, "label": label, "current": False, "prefixes": (url, *prefixes)})
+        # The current item is the one with the longest prefix of the path ("/" only for the start page).
+        best = max(
+            (
+                (len(prefix), item)
+                for item in items
+                for prefix in item["prefixes"]
+                if request.path == prefix or (prefix != "/" and request.path.startswith(prefix))
+            ),
+            key=lambda pair: pair[0],
+            default=None,
+        )
+        if best is not None:
+            best[1]["current"] = True
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return {
         "municipality_name": pack.municipality_name,

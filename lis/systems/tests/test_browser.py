@@ -41,13 +41,21 @@ def _log_out(ui: UI) -> None:
     menu = page.locator(".user-menu details")
     menu.locator("summary").click()
     expect(menu).to_have_attribute("open", "")
+    log_out = menu.get_by_role("button", name="Logga ut")
+    expect(log_out).to_be_visible()
+    colours = log_out.evaluate(
+        "el => { const body = el.closest('.user-menu-body');"
+        " return [getComputedStyle(el).color, getComputedStyle(body).backgroundColor]; }"
+    )
+    assert colours[0] != colours[1], f"Logga ut syns inte: {colours}"
     ui.check()
     with page.expect_navigation():
-        menu.get_by_role("button", name="Logga ut").click()
+        log_out.click()
     ui.check()
 
 
-def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, vendor, tmp_path):
+def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, vendor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the import's stored uploads; the live server shares the settings
     page = ui.page
 
     # 1. Register a system, first with an empty form.
@@ -206,6 +214,7 @@ def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, 
 
     system.refresh_from_db()
     assert system.platform == NEW_PLATFORM
+    assert not any((tmp_path / "media").rglob("*.xlsx")), "the applied upload is discarded"
     entry = ChangeLogEntry.objects.filter(
         object_type="systems.informationsystem", object_id=str(system.pk), action=ChangeLogEntry.Action.UPDATE
     ).first()

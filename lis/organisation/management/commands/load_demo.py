@@ -1,5 +1,6 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from lis.core.models import User
 from lis.organisation.demo import DEMO_PASSWORD, load_demo
@@ -17,9 +18,11 @@ class Command(BaseCommand):
             logins = load_demo()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
-        systems = load_systems_demo(
-            proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg")
-        )
+        # Invented people get their notifications in the app only, never by e-mail.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            systems = load_systems_demo(
+                proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg")
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demodata är inläst ({systems} nya system). Alla personer, system och leverantörer är påhittade."
