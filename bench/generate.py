@@ -44,8 +44,10 @@ from django.db import connection, models, transaction
 from lis.core import access
 from lis.core.changelog import record_create, verify_chain
 from lis.core.models import ChangeLogEntry, User
+from lis.core.pack import get_pack
 from lis.organisation import services
 from lis.organisation.models import Board, MandatePeriod, Municipality, OrgUnit, Person, Role, RoleAssignment
+from lis.systems import services as system_services
 from lis.systems.models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
 SEED = 1492
@@ -423,6 +425,11 @@ def step_people(kommun: Kommun) -> None:
     kommun.targets["enhet"] = bench_people["medarbetare"].unit_id or chef_unit.pk
 
 
+def _top_id(unit: OrgUnit) -> int:
+    """The id of the förvaltning/bolag a unit belongs to: the first id of its path ("/12/40/")."""
+    return int(unit.path.strip("/").split("/", 1)[0])
+
+
 def step_roles(kommun: Kommun) -> None:
     """The slots' roles, board seats for the current mandate period (and some from the one
     before), and ended predecessors for a third of the unit heads."""
@@ -448,7 +455,7 @@ def step_roles(kommun: Kommun) -> None:
     employees_by_top: dict[int, list[Person]] = {}
     for person in kommun.persons:
         if person.unit is not None and person.ended_on is None:
-            employees_by_top.setdefault(person.unit.ancestor_ids()[0], []).append(person)
+            employees_by_top.setdefault(_top_id(person.unit), []).append(person)
     for top in kommun.tops:
         staff = employees_by_top.get(top.pk, [])
         current = next(a for a in assignments if a.role == Role.UNIT_HEAD and a.unit is top)
@@ -508,6 +515,11 @@ def step_changelog(kommun: Kommun) -> None:
     services.person_update(actor=strategist, person=target, title="Samordnare för informationssäkerhet")
     services.person_update(actor=strategist, person=target, unit=moved_to)
     services.person_update(actor=strategist, person=target, unit=chef_unit)
+    # A board on the newest page of /historik/ at every size (its rows fetch one query per kind
+    # of object they name, so the scaling check compares pages naming the same kinds).
+    if "system" in kommun.targets:
+        system = InformationSystem.objects.select_related("unit").get(pk=kommun.targets["system"])
+        system_services.system_update(actor=strategist, system=system, accountable_board=kommun.boards[1])
 
 
 SYSTEM_KINDS = (
@@ -519,7 +531,13 @@ MODELS = ["on_premises", "vendor_hosted", "saas", "hybrid", "paper", ""]
 
 def step_systems(kommun: Kommun) -> None:
     """Parties, systems across the förvaltningar and bolag (about one in twelve incomplete),
-    1–3 information sets each with a fastställd classification, user groups and agreements."""
+    1–3 information sets each with a fastställd classification, user groups and agreements.
+
+    The first two systems are the pages' targets, the same at every size: a complete, fully
+    classified Journalsystem of the unit head's förvaltning (the detail pages; its agreements
+    expiring within the notice window grow with the kommun, one per 2,500 systems, so that a
+    query per agreement shows in the scaling check) and an incomplete one beside it (the
+    "incomplete" filter is never empty for the unit head)."""
     from lis.classification.models import Classification
 
     rng = kommun.rng
@@ -549,7 +567,17 @@ def step_systems(kommun: Kommun) -> None:
                 tags="bench",
             )
         )
+    chef_top = kommun.chef_unit
+    target = gap = None
+    if chef_top is not None and len(systems) >= 2:
+        head = kommun.slots[(Role.UNIT_HEAD, chef_top.pk)]  # active, no skyddad identitet
+        target, gap = systems[0], systems[1]
+        target.name, target.unit, target.system_owner = "Journalsystem 1", chef_top, parties[0]
+        target.responsible_manager, target.system_steward = head, head
+        target.operating_model, target.no_consumers = "saas", False
+        gap.unit, gap.system_owner, gap.system_steward, gap.operating_model = chef_top, None, None, ""
     systems = InformationSystem.objects.bulk_create(systems, batch_size=BATCH)
+    window = get_pack().agreement_notice_window_days
     sets, groups, agreements = [], [], []
     for system in systems:
         for n in range(rng.randint(1, 3)):
@@ -557,7 +585,18 @@ def step_systems(kommun: Kommun) -> None:
         groups.append(UserGroup(system=system, kind="user", description="Handläggare", approximate_size=20))
         if not system.no_consumers:
             groups.append(UserGroup(system=system, kind="consumer", description="Invånare"))
-        if system.system_owner_id:
+        if system is target:
+            expiring = 1 + kommun.systems // 2500
+            for n in range(expiring):
+                agreements.append(
+                    Agreement(
+                        system=system,
+                        counterparty=parties[n % len(parties)],
+                        reference=f"AVT-{n + 1}",
+                        ends_on=kommun.today + datetime.timedelta(days=(n + 1) * window // (expiring + 1)),
+                    )
+                )
+        elif system.system_owner_id:
             agreements.append(
                 Agreement(
                     system=system,
@@ -571,8 +610,10 @@ def step_systems(kommun: Kommun) -> None:
     Agreement.objects.bulk_create(agreements, batch_size=BATCH)
     now = datetime.datetime.now(datetime.UTC)
     classifications, by_system = [], {}
+    target_pk = target.pk if target is not None else None
     for information_set in sets:
-        if rng.random() < 0.05:
+        unclassified = rng.random() < 0.05
+        if unclassified and information_set.system_id != target_pk:
             continue  # not yet classified
         levels = {aspect: str(rng.choice([0, 1, 1, 2, 2, 3])) for aspect in ("K", "R", "T")}
         classifications.append(
@@ -599,8 +640,6 @@ def step_systems(kommun: Kommun) -> None:
         system.levels, system.classified = levels, system.pk in complete
         system.level_rank = max((int(v) for v in levels.values()), default=None)
     InformationSystem.objects.bulk_update(systems, ["levels", "classified", "level_rank"], batch_size=BATCH)
-    chef_top = kommun.chef_unit
-    target = next((s for s in systems if chef_top is not None and s.unit_id == chef_top.pk), None)
     target = target or (systems[0] if systems else None)
     if target is not None:
         kommun.targets["system"] = target.pk

@@ -41,17 +41,20 @@ if str(ROOT) not in sys.path:
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lis_bench"
 WARMUP = 2
 SLOW_MS = 300.0
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
 class Page:
     """One page to time. `target` names an id from the generator's `targets` ("unit",
-    "person", "board", ...); `expect` gives a persona's status when it is not 200."""
+    "person", "board", ...); `expect` gives a persona's status when it is not 200;
+    `content_type` the type of the expected answer when it is not an HTML page (an export)."""
 
     url_name: str
     target: str | None = None
     query: str = ""
     expect: Mapping[str, int] = field(default_factory=dict)
+    content_type: str = "text/html"
 
     def url(self, targets: Mapping[str, int]) -> str:
         from django.urls import reverse
@@ -93,6 +96,7 @@ PAGES: list[Page] = [
     Page("systems:system_detail", "system", "flik=klassning"),
     Page("systems:system_detail", "system", "flik=historik"),
     Page("systems:party_list"),
+    Page("reports:register_export", content_type=XLSX),
 ]
 
 # Persona → the generator's login (bench/generate.py LOGINS).
@@ -111,6 +115,20 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
+def _body(response: Any) -> bytes:
+    """The whole body, whatever the response: a page, a file download (HttpResponse or
+    FileResponse) or a streamed answer, read to the end so that the time and the queries
+    include producing it. Not closed here: the test client closes a plain response itself and
+    a streamed one once it is read (closing again would close the database connection)."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _content_type(response: Any) -> str:
+    return response.get("Content-Type", "").split(";", 1)[0].strip()
+
+
 def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
@@ -125,21 +143,24 @@ def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) ->
         for page in PAGES:
             url = page.url(targets)
             for _ in range(warmup):
-                client.get(url)
+                _body(client.get(url))
             gc.collect()
             times: list[float] = []
             queries: list[int] = []
             statuses: set[int] = set()
+            content_types: set[str] = set()
             size = 0
             for _ in range(repeat):
                 with CaptureQueriesContext(connection) as captured:
                     began = time.perf_counter()
                     response = client.get(url)
+                    body = _body(response)
                     elapsed = time.perf_counter() - began
                 times.append(elapsed * 1000)
                 queries.append(len(captured))
                 statuses.add(response.status_code)
-                size = len(response.content)
+                content_types.add(_content_type(response))
+                size = len(body)
             results.append(
                 {
                     "page": page.label(targets),
@@ -147,6 +168,8 @@ def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) ->
                     "persona": persona,
                     "status": next(iter(statuses)) if len(statuses) == 1 else "/".join(map(str, sorted(statuses))),
                     "expected_status": page.expected_status(persona),
+                    "content_type": "/".join(sorted(content_types)),
+                    "expected_content_type": page.content_type,
                     "median_ms": statistics.median(times),
                     "p90_ms": _percentile(times, 0.9),
                     "queries": max(queries),
@@ -357,10 +380,22 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
 
+def _wrong_content_type(row: dict[str, Any]) -> bool:
+    """A 200 answer of another type than the page's (an error page instead of the export)."""
+    expected = row.get("expected_content_type", "text/html")
+    return row["status"] == 200 and row.get("content_type", "text/html") != expected
+
+
+def _unexpected(row: dict[str, Any]) -> bool:
+    return str(row["status"]) != str(row["expected_status"]) or _wrong_content_type(row)
+
+
 def _notes(row: dict[str, Any]) -> list[str]:
     notes = []
     if str(row["status"]) != str(row["expected_status"]):
         notes.append(f"expected {row['expected_status']}")
+    elif _wrong_content_type(row):
+        notes.append(f"content type {row['content_type'] or 'none'}, expected {row['expected_content_type']}")
     if row["median_ms"] > SLOW_MS:
         notes.append("SLOW")
     if row["queries_min"] != row["queries"]:
@@ -498,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
                     print("\nkept: " + ", ".join(kept), flush=True)
                 print(flush=True)
                 results.append(entry)
-                failed |= any(str(r["status"]) != str(r["expected_status"]) for r in full["pages"])
+                failed |= any(_unexpected(r) for r in full["pages"])
             except subprocess.CalledProcessError as exc:
                 print(f"== {database.label}: the benchmark failed (exit {exc.returncode}).\n", flush=True)
                 failed = True

@@ -72,3 +72,9 @@ class Classification(models.Model):
 
     def __str__(self) -> str:
         return " ".join(f"{aspect}{level}" for aspect, level in self.levels.items())
+
+    @staticmethod
+    def changelog_redactions(ids: list[int]) -> dict[int, set[str]]:
+        """POL-3.24: the classification of information later marked säkerhetsskydd is not shown."""
+        protected = Classification.objects.filter(pk__in=ids, information_set__security_protected=True)
+        return {pk: {"levels", "motivation", "__str__"} for pk in protected.values_list("pk", flat=True)}

@@ -14,7 +14,7 @@ from .registry import Finding, evaluate
 
 def overview(request: HttpRequest) -> HttpResponse:
     p = request.principal
-    access.require(p.sees_everything or bool(p.viewed_unit_paths) or bool(p.board_ids))
+    access.require(access.can_view_compliance(p))
 
     def visible(finding: Finding) -> bool:
         return finding.unit is None or p.can_view_unit(finding.unit)

@@ -196,6 +196,11 @@ def can_assign_role(p: Principal, role: str, unit: OrgUnit | None, board: Board 
     return role in UNIT_ASSIGNABLE_ROLES and unit is not None and p.can_manage_unit(unit)
 
 
+def can_view_compliance(p: Principal) -> bool:
+    """Efterlevnad: those who answer for some part of the kommun (each sees their part)."""
+    return p.sees_everything or bool(p.viewed_unit_paths) or bool(p.board_ids)
+
+
 def can_view_changelog(p: Principal) -> bool:
     """The whole kommun's change log (each object's Historik follows the object's access)."""
     return p.sees_everything
@@ -209,6 +214,22 @@ def person_label(p: Principal, person: Person | None) -> str:
         if p.person is None or p.person.pk != person.pk:
             return person.pseudonym
     return str(person)
+
+
+def person_ordering(p: Principal) -> tuple[str, ...]:
+    """How to sort people for this viewer: by name, but a skyddad identitet must not sort where
+    its real name would, so for most viewers those come last, by number (POL-3.30)."""
+    if p.sees_protected_identities:
+        return ("last_name", "first_name", "pk")
+    return ("protected_identity", "last_name", "first_name", "pk")
+
+
+def user_label(p: Principal, user) -> str:
+    """A login's name as this viewer may see it: the person's (pseudonymised if protected)."""
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)
+    return person_label(p, person) if person is not None else user.get_username()
 
 
 # --- informationssystem -------------------------------------------------------------------
@@ -227,10 +248,6 @@ def system_filter(p: Principal, prefix: str = "") -> Q:
 
 def _is_named_on(p: Principal, system) -> bool:
     return p.person is not None and p.person.pk in (system.responsible_manager_id, system.system_steward_id)
-
-
-def can_view_system(p: Principal, system) -> bool:
-    return p.sees_everything or p.can_view_unit(system.unit) or _is_named_on(p, system)
 
 
 def can_manage_system(p: Principal, system) -> bool:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import access
 from .models import Notification
 from .pack import get_pack
 
@@ -26,11 +27,12 @@ def lis(request):
     if user is not None and user.is_authenticated:
         p = request.principal
         for name, label, needs, prefixes in NAVIGATION:
-            if needs == "changelog" and not p.sees_everything:
-                continue
-            if needs in ("organisation", "compliance") and not (
-                p.sees_everything or p.viewed_unit_paths or p.board_ids or p.has_role("hr")
-            ):
+            allowed = {
+                "changelog": access.can_view_changelog,
+                "compliance": access.can_view_compliance,
+                "organisation": lambda p: p.sees_everything or p.viewed_unit_paths or p.board_ids or p.has_role("hr"),
+            }
+            if needs is not None and not allowed[needs](p):
                 continue
             url = reverse(name)
             items.append({"url": url, "label": label, "current": False, "prefixes": (url, *prefixes)})

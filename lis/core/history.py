@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .access import Principal
@@ -25,7 +27,7 @@ EVENT_LABELS = {
 # Every object belongs to the one kommun: nothing to show, nothing to fetch.
 CONTEXT_FIELDS = frozenset({"municipality"})
 DETAIL_LABELS = {"ip": _("IP-adress"), "username": _("Användarnamn")}
-PERSONAL_FIELDS = {"first_name", "last_name", "email", "phone", "title", "user"}
+PERSONAL_FIELDS = {"first_name", "last_name", "email", "phone", "title", "user", "username"}
 
 
 @dataclass
@@ -60,57 +62,79 @@ def _label(value: Any, choices: dict[str, str]) -> str:
 
 
 def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[HistoryRow]:
-    """Display rows for `entries`: one query for the people they name and one per other kind
-    of object their foreign keys point at, whatever the number of entries."""
+    """Display rows for `entries`: one query for the people and logins they name, one per other
+    kind of object their foreign keys point at, and one per model that redacts (see
+    `changelog_redactions`), whatever the number of entries."""
     from lis.organisation.models import Person
 
-    # Which foreign-key targets to fetch, per model.
+    User = get_user_model()
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
+    ids_by_type: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
         model = _model_for(entry.object_type)
         if model is None:
             continue
+        ids_by_type[entry.object_type].add(entry.object_id)
+        if entry.action == ChangeLogEntry.Action.EVENT:
+            continue
         for name, pair in entry.changes.items():
             field = _field(model, name)
-            if name in CONTEXT_FIELDS or entry.action == ChangeLogEntry.Action.EVENT:
-                continue
-            if field is not None and field.is_relation and field.many_to_one:
+            if name not in CONTEXT_FIELDS and field is not None and field.is_relation and field.many_to_one:
                 wanted[field.related_model].update(v for v in pair if v is not None)
-    protected_people = {e.user_id for e in entries if e.user_id is not None}
-    people_by_user = (
-        {p.user_id: p for p in Person.objects.filter(user_id__in=protected_people, protected_identity=True)}
-        if protected_people
-        else {}
+    person_ids = wanted.pop(Person, set()) | {int(i) for i in ids_by_type.get("organisation.person", ()) if i}
+    user_ids = (
+        wanted.pop(User, set())
+        | {int(i) for i in ids_by_type.get("core.user", ()) if i}
+        | {e.user_id for e in entries if e.user_id is not None}
     )
-    person_ids = {int(e.object_id) for e in entries if e.object_type == "organisation.person" and e.object_id}
-    wanted[Person].update(person_ids)
+    # One query for every person the page names, directly or through their login.
+    people_rows = list(Person.objects.filter(Q(pk__in=person_ids) | Q(user_id__in=user_ids)))
+    people = {p.pk: p for p in people_rows}
+    people_by_user = {p.user_id: p for p in people_rows if p.user_id is not None}
+    users = User._default_manager.in_bulk(list(user_ids)) if user_ids else {}
     objects: dict[type[models.Model], dict[Any, models.Model]] = {
         model: model._default_manager.in_bulk(list(ids)) for model, ids in wanted.items() if ids
     }
-    people = objects.get(Person, {})
+    # Models may hide fields of some of their entries (e.g. content that became säkerhetsskydd).
+    redactions: dict[str, dict[str, set[str]]] = {}
+    for object_type, ids in ids_by_type.items():
+        model = _model_for(object_type)
+        redact = getattr(model, "changelog_redactions", None)
+        if redact is not None:
+            redactions[object_type] = redact([int(i) for i in ids if i.isdigit()])
+
+    def user_label(user_id: Any) -> str:
+        if user_id in people_by_user:
+            return _person(principal, people_by_user[user_id])
+        user = users.get(user_id)
+        return user.get_username() if user is not None else f"#{user_id}"
 
     def describe(model: type[models.Model], pk: Any) -> str:
+        if model is Person:
+            return _person(principal, people[pk]) if pk in people else f"#{pk}"
+        if model is User:
+            return user_label(pk)
         obj = objects.get(model, {}).get(pk)
-        if obj is None:
-            return f"#{pk}"
-        if isinstance(obj, Person):
-            return _person(principal, obj)
-        return str(obj)
+        return str(obj) if obj is not None else f"#{pk}"
 
     rows = []
     for entry in entries:
         model = _model_for(entry.object_type)
-        masked = False
-        what = entry.object_repr
+        what, masked = entry.object_repr, False
+        person = None
         if entry.object_type == "organisation.person" and entry.object_id:
             person = people.get(int(entry.object_id))
-            if person is not None:
-                what = _person(principal, person)
-                masked = what != str(person)
-        who = entry.user_name
-        actor = people_by_user.get(entry.user_id)
-        if actor is not None:
-            who = _person(principal, actor)
+        elif entry.object_type == "core.user" and entry.object_id:
+            person = people_by_user.get(int(entry.object_id))
+        if person is not None:
+            what = _person(principal, person)
+            masked = what != str(person)
+        hidden = redactions.get(entry.object_type, {}).get(
+            int(entry.object_id) if entry.object_id.isdigit() else 0, set()
+        )
+        if "__str__" in hidden:  # the object's name itself is redacted
+            what = "•••"
+        who = user_label(entry.user_id) if entry.user_id in people_by_user else entry.user_name
         changes = []
         if entry.action == ChangeLogEntry.Action.EVENT:
             details = {} if masked else entry.changes
@@ -120,7 +144,7 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
                 continue
             field = _field(model, name) if model else None
             label = str(field.verbose_name) if field is not None else name
-            if masked and name in PERSONAL_FIELDS:
+            if (masked and name in PERSONAL_FIELDS) or name in hidden:
                 changes.append(FieldChange(label, "•••", "•••"))
                 continue
             if field is not None and field.is_relation and field.many_to_one:

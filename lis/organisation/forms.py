@@ -32,8 +32,13 @@ class UnitForm(forms.ModelForm):
         self.fields["parent"].queryset = parents.order_by("name")
         self.fields["governing_board"].queryset = Board.objects.filter(active_q()).order_by("name")
         if not access.can_manage_organisation(principal):
-            self.fields["kind"].choices = [(OrgUnit.Kind.UNIT, OrgUnit.Kind.UNIT.label)]
+            # A unit manager shapes enheter within their unit, never förvaltningar or bolag.
             self.fields["governing_board"].disabled = True
+            if self.instance.pk and self.instance.is_top_level:
+                self.fields["kind"].disabled = True
+                self.fields["parent"].disabled = True
+            else:
+                self.fields["kind"].choices = [(OrgUnit.Kind.UNIT, OrgUnit.Kind.UNIT.label)]
 
 
 class PersonForm(forms.ModelForm):
@@ -43,6 +48,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
+        self.principal = principal
         units = OrgUnit.objects.filter(active_q())
         if not (principal.manages_everything or principal.has_role("hr")):
             units = units.filter(principal.unit_filter(manage=True))
@@ -55,6 +61,8 @@ class PersonForm(forms.ModelForm):
         data = super().clean()
         if data.get("kind") == Person.Kind.EMPLOYEE and not data.get("unit"):
             self.add_error("unit", _("En medarbetare måste höra till en enhet."))
+        elif not data.get("unit") and not (self.principal.manages_everything or self.principal.has_role("hr")):
+            self.add_error("unit", _("Välj en enhet du ansvarar för."))
         return data
 
 
@@ -66,7 +74,9 @@ class RoleAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people_visible_to(principal).filter(active_q())
+        self.fields["person"].queryset = (
+            people_visible_to(principal).filter(active_q()).order_by(*access.person_ordering(principal))
+        )
         self.fields["person"].label_from_instance = lambda person: access.person_label(principal, person)
         units = OrgUnit.objects.filter(active_q())
         if not principal.manages_everything:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -81,7 +80,7 @@ class Board(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None or self.ended_on > datetime.date.today()
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
 
 class OrgUnit(models.Model):
@@ -145,14 +144,7 @@ class OrgUnit(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None or self.ended_on > datetime.date.today()
-
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 2
-
-    def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part]
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
 
 class MandatePeriod(models.Model):
@@ -181,8 +173,6 @@ class MandatePeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.starts_on.year}–{self.ends_on.year}"
 
-    def contains(self, day: datetime.date) -> bool:
-        return self.starts_on <= day <= self.ends_on
 
 
 class Person(models.Model):
@@ -239,7 +229,7 @@ class Person(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.ended_on is None or self.ended_on > datetime.date.today()
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
 
 class Role(models.TextChoices):
@@ -318,6 +308,3 @@ class RoleAssignment(models.Model):
         scope = self.unit or self.board
         label = self.get_role_display()
         return f"{label}, {scope}" if scope else str(label)
-
-    def is_active_on(self, day: datetime.date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

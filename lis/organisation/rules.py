@@ -10,6 +10,7 @@ from lis.compliance.registry import Finding, rule
 from lis.core.access import today
 
 from .models import OrgUnit, Role, RoleAssignment
+from .selectors import active_q
 
 
 def _active_assignments(*roles: str):
@@ -17,8 +18,7 @@ def _active_assignments(*roles: str):
     return RoleAssignment.objects.filter(
         role__in=roles,
         starts_on__lte=day,
-        person__ended_on__isnull=True,
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), active_q("person__"))
 
 
 @rule("POL-3.4")

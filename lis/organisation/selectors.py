@@ -65,13 +65,13 @@ def people_search(
     if unit is not None:
         queryset = queryset.filter(unit__path__startswith=unit.path)
     for word in query.split()[:5]:
-        condition = Q(title__icontains=word) | Q(unit__name__icontains=word)
-        # Searching by name must not find a skyddad identitet for those who may not know it.
-        name = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        # Name, e-mail and befattning must not find a skyddad identitet for those who may not know it.
+        personal = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        personal |= Q(title__icontains=word)
         if not p.sees_protected_identities:
-            name &= Q(protected_identity=False)
-        queryset = queryset.filter(condition | name)
-    return queryset
+            personal &= Q(protected_identity=False)
+        queryset = queryset.filter(Q(unit__name__icontains=word) | personal)
+    return queryset.order_by(*access.person_ordering(p))
 
 
 def role_assignments_visible_to(p: Principal, *, active_only: bool = True) -> QuerySet[RoleAssignment]:

@@ -118,13 +118,13 @@ def _validate_unit_shape(unit: OrgUnit) -> None:
 def unit_create(*, actor: User | None, **fields: Any) -> OrgUnit:
     p = access.principal_for(actor)
     unit = OrgUnit(municipality=municipality_get(), path="/", **{k: v for k, v in fields.items() if k in UNIT_FIELDS})
+    _validate_unit_shape(unit)
     if actor is not None:
         # A förvaltningschef or samordnare may add enheter inside their own unit.
         allowed = access.can_manage_organisation(p) or (
             unit.kind == OrgUnit.Kind.UNIT and unit.parent is not None and p.can_manage_unit(unit.parent)
         )
         access.require(allowed)
-    _validate_unit_shape(unit)
     unit.full_clean()
     unit.save()
     unit.path = f"{unit.parent.path if unit.parent else '/'}{unit.pk}/"
@@ -285,7 +285,21 @@ def person_end(*, actor: User | None, person: Person, ended_on: datetime.date) -
     """A person leaves: their open role assignments end the same day."""
     p = access.principal_for(actor)
     access.require(actor is None or access.can_manage_person(p, person=person))
-    for assignment in person.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)):
+    for assignment in person.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).select_related(
+        "unit", "board"
+    ):
+        # HR ends employments; others may only end the roles they could have given.
+        may_end = p.has_role("hr") or access.can_assign_role(p, assignment.role, assignment.unit, assignment.board)
+        if actor is not None and not may_end:
+            raise ValidationError(
+                {
+                    "ended_on": _(
+                        "Personen har rollen %(role)s, som du inte kan avsluta. Be säkerhetsstrategen eller en "
+                        "administratör avsluta personen."
+                    )
+                    % {"role": assignment.get_role_display()}
+                }
+            )
         update_object(assignment, {"ends_on": max(ended_on, assignment.starts_on)}, actor=actor)
     return update_object(person, {"ended_on": ended_on}, actor=actor)
 

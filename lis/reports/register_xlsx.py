@@ -64,7 +64,7 @@ from lis.core.changelog import record_event
 from lis.core.models import User
 from lis.core.pack import get_pack
 from lis.organisation.models import Board, OrgUnit, Person
-from lis.organisation.selectors import active_q
+from lis.organisation.selectors import active_q, people_visible_to
 from lis.systems import selectors, services
 from lis.systems.forms import top_units
 from lis.systems.models import InformationSystem, UserGroup
@@ -705,7 +705,7 @@ class _Planner:
         )
         self.parties = _index(selectors.parties_visible_to(p), lambda party: party.name)
         self.boards = _index(Board.objects.filter(active_q()), lambda b: b.name, lambda b: b.short_name)
-        people = Person.objects.filter(active_q())
+        people = people_visible_to(p).filter(active_q())
         if not p.sees_protected_identities:
             # A skyddad identitet is found by its pseudonym only (POL-3.30); a person always finds themself.
             own = p.person.pk if p.person is not None else None

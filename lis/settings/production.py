@@ -20,6 +20,10 @@ if not ALLOWED_HOSTS:  # noqa: F405
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("DATABASE_URL måste anges i produktion (PostgreSQL).")
 
+# LIS runs behind a TLS proxy (README): the client address is the one the proxy adds, so that
+# login lockout counts per user and address, not per proxy.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LIS_PROXY_COUNT", "1"))
+
 SECURE_SSL_REDIRECT = env_bool("LIS_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("LIS_HSTS_SECONDS", "31536000"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lis.core import access
@@ -10,7 +11,7 @@ from lis.core.access import Principal
 from lis.core.forms import DateInput
 from lis.core.pack import get_pack
 from lis.organisation.models import Board, OrgUnit, Person
-from lis.organisation.selectors import active_q
+from lis.organisation.selectors import active_q, people_visible_to
 
 from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
@@ -30,7 +31,9 @@ class PersonChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, person: Person) -> str:
         label = access.person_label(self.principal, person) if self.principal else str(person)
-        return f"{label} ({person.unit.name})" if person.unit_id else label
+        if label != str(person) or not person.unit_id:  # a pseudonym says nothing more
+            return label
+        return f"{label} ({person.unit.name})"
 
 
 class SystemForm(forms.ModelForm):
@@ -69,7 +72,15 @@ class SystemForm(forms.ModelForm):
         )
         self.fields["unit"].queryset = top_units(principal, manage=True)
         self.fields["accountable_board"].queryset = Board.objects.filter(active_q()).order_by("name")
-        people = Person.objects.filter(active_q()).select_related("unit").order_by("last_name", "first_name")
+        # People the user may see, and whoever the system already names.
+        current = [pk for pk in (self.instance.responsible_manager_id, self.instance.system_steward_id) if pk]
+        people = (
+            Person.objects.filter(
+                Q(pk__in=people_visible_to(principal).filter(active_q()).values("pk")) | Q(pk__in=current)
+            )
+            .select_related("unit")
+            .order_by(*access.person_ordering(principal))
+        )
         for name in ("responsible_manager", "system_steward"):
             field = self.fields[name]
             self.fields[name] = PersonChoiceField(

@@ -172,6 +172,12 @@ class InformationSet(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def changelog_redactions(ids: list[int]) -> dict[int, set[str]]:
+        """POL-3.24: what a set held before it was marked säkerhetsskydd is not shown again."""
+        protected = InformationSet.objects.filter(pk__in=ids, security_protected=True).values_list("pk", flat=True)
+        return {pk: {"description"} for pk in protected}
+
 
 class Agreement(models.Model):
     """The agreement behind a system (POL-3.11: ansvarig chef ensures agreements are in place)."""

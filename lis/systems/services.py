@@ -41,6 +41,8 @@ SYSTEM_FIELDS = (
     "tags",
     "no_consumers",
 )
+# Who answers for a system: set by the förvaltning/bolag, not by the people named.
+APPOINTED_FIELDS = ("unit", "accountable_board", "responsible_manager", "system_steward", "steward_appointed_on")
 PARTY_FIELDS = (
     "name",
     "kind",
@@ -139,7 +141,11 @@ def party_create(*, actor: User | None, **fields: Any) -> Party:
 
 @transaction.atomic
 def party_update(*, actor: User | None, party: Party, **fields: Any) -> Party:
-    access.require(actor is None or access.can_manage_parties(access.principal_for(actor)))
+    # A party serves many förvaltningar's systems: only the säkerhetsstrateg or an administrator edits it.
+    access.require(
+        actor is None or access.principal_for(actor).manages_everything,
+        _("Bara säkerhetsstrategen eller en administratör kan ändra en part som flera kan använda."),
+    )
     return update_object(party, _pick(fields, PARTY_FIELDS), actor=actor, validate=_validate_party)
 
 
@@ -167,6 +173,15 @@ def system_update(*, actor: User | None, system: InformationSystem, **fields: An
             access.require(
                 access.can_create_system(p, changes["unit"]),
                 _("Du kan inte flytta systemet till en förvaltning du inte ansvarar för."),
+            )
+        if not p.can_manage_unit(system.unit):
+            # Named people (ansvarig chef, systemförvaltare) keep the system up to date but do
+            # not appoint: that would let them grant themselves the right to fastställa.
+            appointed = [
+                name for name in APPOINTED_FIELDS if name in changes and changes[name] != getattr(system, name)
+            ]
+            access.require(
+                not appointed, _("Bara förvaltningen eller bolaget kan ändra vem som ansvarar för systemet.")
             )
     return update_object(system, changes, actor=actor, validate=_validate_system)
 

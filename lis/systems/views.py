@@ -92,7 +92,9 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if tab in ("informationsmangder", "klassning"):
         context["information_sets"] = system.information_sets.prefetch_related(
-            Prefetch("classifications", Classification.objects.select_related("proposed_by", "approved_by"))
+            Prefetch(
+                "classifications", Classification.objects.select_related("proposed_by__person", "approved_by__person")
+            )
         )
     elif tab == "roller":
         context["groups"] = system.user_groups.all()
@@ -133,8 +135,10 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(access.can_manage_system(p, system))
     form = SystemForm(request.POST or None, instance=selectors.system_get(p, pk), principal=p)
     if not p.can_manage_unit(system.unit):
-        form.fields["unit"].disabled = True  # an ansvarig chef or förvaltare edits, but does not move it
+        # An ansvarig chef or förvaltare keeps the system up to date but does not move it or appoint.
         form.fields["unit"].queryset = type(system.unit).objects.filter(pk=system.unit_id)
+        for name in services.APPOINTED_FIELDS:
+            form.fields[name].disabled = True
     if request.method == "POST" and form.is_valid():
         if call_service(
             form,
@@ -323,7 +327,7 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "party": party,
             "systems": systems[:200],
-            "can_manage": access.can_manage_parties(p),
+            "can_manage": p.manages_everything,
             "history": history_for(p, [party])[1],
         },
     )
@@ -332,8 +336,8 @@ def party_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     p = request.principal
-    access.require(access.can_manage_parties(p))
     instance = selectors.party_get(p, pk) if pk else None
+    access.require(p.manages_everything if instance else access.can_manage_parties(p))
     form = PartyForm(request.POST or None, instance=_form_copy(instance))
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.PARTY_FIELDS)

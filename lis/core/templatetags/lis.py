@@ -1,7 +1,7 @@
 from django import template
 from django.http import QueryDict
 
-from lis.core.access import person_label, principal_for
+from lis.core.access import person_label, principal_for, user_label
 
 register = template.Library()
 
@@ -12,6 +12,14 @@ def person_name(context, person) -> str:
     request = context.get("request")
     principal = getattr(request, "principal", None) or principal_for(getattr(request, "user", None))
     return person_label(principal, person)
+
+
+@register.simple_tag(takes_context=True)
+def user_name(context, user) -> str:
+    """A login's name as the current user may see it (POL-3.30). Autoescaped."""
+    request = context.get("request")
+    principal = getattr(request, "principal", None) or principal_for(getattr(request, "user", None))
+    return user_label(principal, user)
 
 
 @register.simple_tag(takes_context=True)
