@@ -40,6 +40,13 @@ def _validate(classification: Classification) -> None:
         raise ValidationError(errors)
 
 
+def _locked(classification: Classification) -> Classification:
+    """The row as it is now, locked until the transaction ends: its status decides what may happen."""
+    return (
+        Classification.objects.select_for_update().select_related("information_set__system").get(pk=classification.pk)
+    )
+
+
 def _require_manage(actor: User | None, information_set: InformationSet) -> None:
     if actor is not None:
         access.require(access.can_manage_system(access.principal_for(actor), information_set.system))
@@ -56,6 +63,8 @@ def classification_save(
 ) -> Classification:
     """Save the open classification of a set (creating it), as utkast or straight to föreslagen."""
     _require_manage(actor, information_set)
+    # Serialise work on one set: two first saves at once would otherwise both create.
+    InformationSet.objects.select_for_update().filter(pk=information_set.pk).first()
     open_one = information_set.classifications.filter(status__in=[Status.DRAFT, Status.PROPOSED]).first()
     if open_one is None:
         classification = create_object(
@@ -84,6 +93,7 @@ def classification_save(
 
 @transaction.atomic
 def classification_propose(*, actor: User | None, classification: Classification) -> Classification:
+    classification = _locked(classification)
     _require_manage(actor, classification.information_set)
     if classification.status != Status.DRAFT:
         raise ValidationError(_("Bara ett utkast kan föreslås."))
@@ -98,6 +108,7 @@ def classification_propose(*, actor: User | None, classification: Classification
 @transaction.atomic
 def classification_approve(*, actor: User, classification: Classification) -> Classification:
     """Fastställ a proposal. The proposer cannot approve their own proposal."""
+    classification = _locked(classification)
     system = classification.information_set.system
     access.require(
         access.can_approve_classification(access.principal_for(actor), system),
@@ -124,6 +135,7 @@ def classification_approve(*, actor: User, classification: Classification) -> Cl
 @transaction.atomic
 def classification_return(*, actor: User, classification: Classification, reason: str) -> Classification:
     """Send a proposal back to utkast with a reason (recorded)."""
+    classification = _locked(classification)
     access.require(
         access.can_approve_classification(access.principal_for(actor), classification.information_set.system)
     )

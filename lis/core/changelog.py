@@ -6,6 +6,7 @@ their transaction. The request id groups every entry one user action wrote.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import datetime
 import decimal
@@ -22,6 +23,20 @@ from django.utils import timezone
 from .models import ChangeLogEntry, ChangeLogHead, User
 
 GENESIS_HASH = "0" * 64
+# Set while a dry run writes only to roll back: entries are built but not chained or saved,
+# so a long dry run does not hold the chain's lock against every other write in LIS.
+_dry_run: contextvars.ContextVar[bool] = contextvars.ContextVar("lis_changelog_dry_run", default=False)
+
+
+@contextlib.contextmanager
+def dry_run() -> Iterator[None]:
+    token = _dry_run.set(True)
+    try:
+        yield
+    finally:
+        _dry_run.reset(token)
+
+
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("lis_request_id", default=None)
 
 
@@ -122,6 +137,16 @@ def _append(
     event: str = "",
     user_name: str | None = None,
 ) -> ChangeLogEntry:
+    if _dry_run.get():
+        return ChangeLogEntry(
+            action=action,
+            event=event,
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:300],
+            changes=changes,
+            user_name=user_name or "",
+        )
     with transaction.atomic():
         head, _ = ChangeLogHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"sequence": 0, "hash": GENESIS_HASH}

@@ -174,7 +174,6 @@ class MandatePeriod(models.Model):
         return f"{self.starts_on.year}–{self.ends_on.year}"
 
 
-
 class Person(models.Model):
     """A medarbetare or förtroendevald (POL-2.1), with or without a login. A person with
     *skyddad identitet* is shown pseudonymised to all but administrators and HR (POL-3.30)."""

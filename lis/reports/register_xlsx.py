@@ -30,6 +30,7 @@ reported as a notice, not imported.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import io
@@ -60,6 +61,7 @@ from openpyxl.utils import get_column_letter
 
 from lis.core import access
 from lis.core.access import Principal
+from lis.core.changelog import dry_run as changelog_dry_run
 from lis.core.changelog import record_event
 from lis.core.models import User
 from lis.core.pack import get_pack
@@ -1041,7 +1043,7 @@ def run_import(data: bytes, *, user: User, apply: bool) -> ImportResult:
     if not result.has_changes:
         return result
     try:
-        with transaction.atomic():
+        with transaction.atomic(), contextlib.nullcontext() if apply else changelog_dry_run():
             _write(result.rows, user=user)
             if not apply or result.has_errors:
                 raise _Rollback
