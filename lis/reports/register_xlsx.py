@@ -526,7 +526,7 @@ def _read_sheet(workbook) -> Sheet:
         for cell in row:
             if cell.data_type == "f":
                 bad_cells.append(
-                    _("Cell %(cell)s innehåller en formel; formler importeras inte. Ersätt formeln med sitt värde.")
+                    _("Cell %(cell)s innehåller en formel; formler importeras inte. Ersätt formeln med dess värde.")
                     % {"cell": cell.coordinate}
                 )
             elif cell.data_type == "e":
@@ -788,7 +788,7 @@ class _Planner:
                     text("unit"),
                     error,
                     "unit",
-                    _("Det finns ingen förvaltning eller bolag som heter ”%(name)s” där du får registrera system."),
+                    _("Det finns ingen förvaltning och inget bolag som heter ”%(name)s” där du får registrera system."),
                     _("Flera förvaltningar eller bolag heter ”%(name)s”. Välj i LIS i stället."),
                 )
                 if found is not None:

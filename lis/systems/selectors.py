@@ -155,7 +155,7 @@ def system_search(p: Principal, filters: SystemFilters) -> QuerySet[InformationS
 def agreements_expiring(system: InformationSystem) -> list[Agreement]:
     window = get_pack().agreement_notice_window_days
     today = access.today()
-    return [a for a in system.agreements.all() if a.expires_within(window, today)]
+    return [a for a in system.agreements.select_related("counterparty") if a.expires_within(window, today)]
 
 
 def parties_visible_to(p: Principal) -> QuerySet[Party]:

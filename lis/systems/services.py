@@ -117,7 +117,7 @@ def _validate_system(system: InformationSystem) -> None:
     if system.secrecy and not system.secrecy_provision.strip():
         errors["secrecy_provision"] = _("Ange lagrummet för sekretessen (t.ex. 26 kap. 1 § OSL).")
     if system.steward_appointed_on and not system.system_steward_id:
-        errors["steward_appointed_on"] = _("Ange systemförvaltaren för utnämningsdatumet.")
+        errors["steward_appointed_on"] = _("Ange vem som är systemförvaltare när du anger när förvaltaren utsågs.")
     if system.steward_appointed_on and system.steward_appointed_on > timezone.localdate():
         errors["steward_appointed_on"] = _("Datumet kan inte ligga i framtiden.")
     system.tags = ", ".join(sorted({t.strip().lower() for t in system.tags.split(",") if t.strip()}))

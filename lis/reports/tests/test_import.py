@@ -173,7 +173,7 @@ def test_it_lists_every_problem_per_row_and_column_in_swedish_and_writes_nothing
         f"Rad {v}, kolumn Förvaltare utsedd: Skriv datumet som ÅÅÅÅ-MM-DD.",
         f"Rad {v}, kolumn Sekretess: Skriv Ja eller Nej.",
         f"Rad {rows[999999]}, kolumn LIS-id: Det finns inget system med LIS-id 999999 som du har behörighet till.",
-        f"Rad {rows['Ett namnlöst system']}, kolumn Förvaltning/bolag: Det finns ingen förvaltning eller bolag som "
+        f"Rad {rows['Ett namnlöst system']}, kolumn Förvaltning/bolag: Det finns ingen förvaltning och inget bolag som "
         "heter ”Skatteverket” där du får registrera system.",
         f"Rad {rows['Ett namnlöst system']}, kolumn Namn: Ange systemets namn.",
     ]
@@ -370,7 +370,7 @@ def test_it_keeps_a_coordinator_to_their_own_forvaltning(register, personas, ama
     ]
     assert messages == [
         f"Rad 9, kolumn LIS-id: Det finns inget system med LIS-id {buf.pk} som du har behörighet till.",
-        "Rad 10, kolumn Förvaltning/bolag: Det finns ingen förvaltning eller bolag som heter "
+        "Rad 10, kolumn Förvaltning/bolag: Det finns ingen förvaltning och inget bolag som heter "
         "”Barn- och utbildningsförvaltningen” där du får registrera system.",
     ]
     assert _state() == before

@@ -207,3 +207,24 @@ def test_the_parts_of_a_system_are_added_edited_and_removed_through_the_pages(ma
     assert not system.user_groups.exists() and not system.agreements.exists()
     deleted = ChangeLogEntry.objects.filter(action="delete").values_list("object_type", flat=True)
     assert {"systems.usergroup", "systems.agreement"} <= set(deleted)
+
+
+def test_the_detail_page_keeps_its_query_count_whatever_the_number_of_agreements(make_system, vendor, personas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    system = make_system()
+    client = personas["strategist"].client()
+    url = reverse("systems:system_detail", args=[system.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    soon = datetime.date.today() + datetime.timedelta(days=30)
+    services.agreement_create(actor=None, system=system, counterparty=vendor, ends_on=soon)
+    one = queries()
+    for _ in range(4):
+        services.agreement_create(actor=None, system=system, counterparty=vendor, ends_on=soon)
+    assert queries() == one
