@@ -27,7 +27,12 @@ class Classification(models.Model):
     levels = models.JSONField(_("nivåer"), default=dict)
     motivation = models.TextField(_("motivering"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("skapad av"), null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

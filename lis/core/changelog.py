@@ -185,9 +185,12 @@ def record_create(obj: models.Model, *, user: User | None) -> ChangeLogEntry:
     )
 
 
-def record_update(obj: models.Model, before: dict[str, Any], *, user: User | None) -> ChangeLogEntry | None:
-    """Record the fields that changed since `before` (a `snapshot`); nothing if none did."""
-    changes = diff(before, snapshot(obj))
+def record_update(
+    obj: models.Model, before: dict[str, Any], *, user: User | None, extra: dict[str, Any] | None = None
+) -> ChangeLogEntry | None:
+    """Record the fields that changed since `before` (a `snapshot`); nothing if none did.
+    `extra` adds values the snapshot cannot see, such as a many-to-many field's ids."""
+    changes = diff(before, snapshot(obj) | (extra or {}))
     if not changes:
         return None
     return _append(

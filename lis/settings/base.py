@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lis.organisation",
     "lis.systems",
     "lis.classification",
+    "lis.risks",
     "lis.reports",
     "lis.compliance",
 ]
