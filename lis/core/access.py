@@ -153,11 +153,7 @@ def principal_for(user: User | None, *, on: datetime.date | None = None) -> Prin
         person = None
     assignments: list = []
     if person is not None and person.is_active:
-        assignments = list(
-            RoleAssignment.objects.filter(person=person, starts_on__lte=day)
-            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-            .select_related("unit", "board")
-        )
+        assignments = list(RoleAssignment.objects.active(day).filter(person=person).select_related("unit", "board"))
     principal = Principal(user=user, person=person, assignments=assignments)
     if on is None:
         user._lis_principal = principal

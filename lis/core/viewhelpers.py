@@ -32,6 +32,12 @@ def form_page(
     )
 
 
+def form_copy(instance):
+    """A ModelForm writes the posted values into its instance while validating; the service
+    must get the unchanged object to record what changed, so the form gets its own copy."""
+    return None if instance is None else type(instance)._default_manager.get(pk=instance.pk)
+
+
 def selected_tab(request: HttpRequest, tabs) -> str:
     keys = [key for key, _label in tabs]
     tab = request.GET.get("flik", keys[0])

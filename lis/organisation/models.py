@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -255,6 +257,18 @@ ROLE_SCOPE: dict[str, str] = {
 }
 
 
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self, day: datetime.date | None = None) -> RoleAssignmentQuerySet:
+        """Assignments in force on `day` (today in Europe/Stockholm), held by someone who has
+        not left."""
+        day = day or timezone.localdate()
+        return self.filter(
+            Q(starts_on__lte=day),
+            Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+            Q(person__ended_on__isnull=True) | Q(person__ended_on__gt=day),
+        )
+
+
 class RoleAssignment(models.Model):
     """A person holds a policy role from a date, possibly to a date, possibly for one unit
     or one board."""
@@ -280,6 +294,8 @@ class RoleAssignment(models.Model):
     starts_on = models.DateField(_("från"))
     ends_on = models.DateField(_("till och med"), null=True, blank=True)
     note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["role", "starts_on"]

@@ -10,15 +10,10 @@ from lis.compliance.registry import Finding, rule
 from lis.core.access import today
 
 from .models import OrgUnit, Role, RoleAssignment
-from .selectors import active_q
 
 
 def _active_assignments(*roles: str):
-    day = today()
-    return RoleAssignment.objects.filter(
-        role__in=roles,
-        starts_on__lte=day,
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), active_q("person__"))
+    return RoleAssignment.objects.active().filter(role__in=roles)
 
 
 @rule("POL-3.4")

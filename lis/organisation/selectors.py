@@ -76,10 +76,7 @@ def people_search(
 
 def role_assignments_visible_to(p: Principal, *, active_only: bool = True) -> QuerySet[RoleAssignment]:
     queryset = RoleAssignment.objects.select_related("person", "unit", "board").filter(person__in=people_visible_to(p))
-    if active_only:
-        day = access.today()
-        queryset = queryset.filter(starts_on__lte=day).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-    return queryset
+    return queryset.active() if active_only else queryset
 
 
 def role_assignment_get(p: Principal, pk: int) -> RoleAssignment:
@@ -94,12 +91,7 @@ def unit_tree(p: Principal, *, include_ended: bool = False) -> list[OrgUnit]:
     queryset = units_visible_to(p)
     if not include_ended:
         queryset = queryset.filter(active_q())
-    day = access.today()
-    heads = (
-        RoleAssignment.objects.filter(role="unit_head", starts_on__lte=day)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("person")
-    )
+    heads = RoleAssignment.objects.active().filter(role="unit_head").select_related("person")
     units = list(queryset.prefetch_related(Prefetch("role_assignments", heads, to_attr="heads")))
     # Depth-first, siblings by name; a unit whose parent is hidden starts its own branch.
     by_parent: dict[int | None, list[OrgUnit]] = {}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from lis.core import access
 from lis.core.forms import EndForm, call_service, cleaned
 from lis.core.selectors import history_for
-from lis.core.viewhelpers import form_page, render_tabbed, selected_tab
+from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 
 from . import selectors, services
 from .forms import BoardForm, LoginCreateForm, PersonForm, PersonSearchForm, RoleAssignmentForm, UnitForm
@@ -91,7 +91,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     unit = selectors.unit_get(p, pk)
     access.require(p.can_manage_unit(unit))
-    form = UnitForm(request.POST or None, instance=selectors.unit_get(p, pk), principal=p)
+    form = UnitForm(request.POST or None, instance=form_copy(unit), principal=p)
     if request.method == "POST" and form.is_valid():
         if call_service(
             form, lambda: services.unit_update(actor=request.user, unit=unit, **cleaned(form, services.UNIT_FIELDS))
@@ -177,7 +177,7 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     board = selectors.board_get(p, pk)
     access.require(access.can_manage_organisation(p))
-    form = BoardForm(request.POST or None, instance=selectors.board_get(p, pk))
+    form = BoardForm(request.POST or None, instance=form_copy(board))
     if request.method == "POST" and form.is_valid():
         if call_service(
             form, lambda: services.board_update(actor=request.user, board=board, **cleaned(form, services.BOARD_FIELDS))
@@ -282,7 +282,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(
         access.can_manage_person(p, person=person) and (not person.protected_identity or p.sees_protected_identities)
     )
-    form = PersonForm(request.POST or None, instance=selectors.person_get(p, pk), principal=p)
+    form = PersonForm(request.POST or None, instance=form_copy(person), principal=p)
     if request.method == "POST" and form.is_valid():
         if call_service(
             form,
@@ -382,7 +382,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     assignment = selectors.role_assignment_get(p, pk)
     access.require(access.can_assign_role(p, assignment.role, assignment.unit, assignment.board))
-    form = RoleAssignmentForm(request.POST or None, instance=selectors.role_assignment_get(p, pk), principal=p)
+    form = RoleAssignmentForm(request.POST or None, instance=form_copy(assignment), principal=p)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.ROLE_FIELDS)
         if call_service(

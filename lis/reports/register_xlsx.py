@@ -690,10 +690,6 @@ def _index(items: Iterable[Any], *names) -> dict[str, list[Any]]:
     return found
 
 
-def _person_name(person: Person) -> str:
-    return f"{person.first_name} {person.last_name}"
-
-
 class _Planner:
     """Turns the rows of a sheet into what to write, with every problem per row and column."""
 
@@ -712,7 +708,7 @@ class _Planner:
             # A skyddad identitet is found by its pseudonym only (POL-3.30); a person always finds themself.
             own = p.person.pk if p.person is not None else None
             people = [person for person in people if not person.protected_identity or person.pk == own]
-        self.people = _index(people, _person_name)
+        self.people = _index(people, str)
         self.protected = {person.pk: person for person in Person.objects.filter(active_q(), protected_identity=True)}
         self.operating_models = _index(pack.operating_models, lambda o: o.name, lambda o: o.key)
         self.statuses = {_key(label): key for key, label in self.renderer.statuses.items()} | {
@@ -804,7 +800,7 @@ class _Planner:
             if differs(key):
                 fields[key] = text(key)
         if differs("tags"):
-            fields["tags"] = ", ".join(sorted({t.strip().lower() for t in text("tags").split(",") if t.strip()}))
+            fields["tags"] = services.normalise_tags(text("tags"))
 
         if differs("status"):
             if not text("status") and system is None:

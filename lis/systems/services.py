@@ -65,6 +65,11 @@ def _pick(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
 # --- validation -----------------------------------------------------------------------------
 
 
+def normalise_tags(text: str) -> str:
+    """Comma-separated tags, lower case, each once, sorted."""
+    return ", ".join(sorted({tag.strip().lower() for tag in text.split(",") if tag.strip()}))
+
+
 def valid_organisation_number(value: str) -> bool:
     """A Swedish organisationsnummer, NNNNNN-NNNN, with a valid Luhn check digit."""
     digits = value.replace("-", "")
@@ -120,7 +125,7 @@ def _validate_system(system: InformationSystem) -> None:
         errors["steward_appointed_on"] = _("Ange vem som är systemförvaltare när du anger när förvaltaren utsågs.")
     if system.steward_appointed_on and system.steward_appointed_on > timezone.localdate():
         errors["steward_appointed_on"] = _("Datumet kan inte ligga i framtiden.")
-    system.tags = ", ".join(sorted({t.strip().lower() for t in system.tags.split(",") if t.strip()}))
+    system.tags = normalise_tags(system.tags)
     if errors:
         raise ValidationError(errors)
 
@@ -233,16 +238,14 @@ def information_set_mark_security_protected(*, actor: User | None, information_s
     InformationSet.objects.filter(pk=information_set.pk).update(security_marked_at=timezone.now())
     system = information_set.system
     system_levels_refresh(system=system, actor=actor)
-    today = access.today()
     recipients = [
         a.person.user
-        for a in RoleAssignment.objects.filter(
+        for a in RoleAssignment.objects.active()
+        .filter(
             role__in=[Role.SECURITY_STRATEGIST, Role.DEPUTY_SIGNALS_CHIEF],
-            starts_on__lte=today,
             person__user__isnull=False,
             person__user__is_active=True,
         )
-        .exclude(ends_on__lt=today)
         .select_related("person__user")
     ]
     notify(

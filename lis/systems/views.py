@@ -19,7 +19,7 @@ from lis.core import access
 from lis.core.forms import call_service, cleaned
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
-from lis.core.viewhelpers import form_page, render_tabbed, selected_tab
+from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 
 from . import selectors, services
 from .forms import AgreementForm, InformationSetForm, PartyForm, SystemFilterForm, SystemForm, UserGroupForm, top_units
@@ -133,7 +133,7 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     system = selectors.system_get(p, pk)
     access.require(access.can_manage_system(p, system))
-    form = SystemForm(request.POST or None, instance=selectors.system_get(p, pk), principal=p)
+    form = SystemForm(request.POST or None, instance=form_copy(system), principal=p)
     if not p.can_manage_unit(system.unit):
         # An ansvarig chef or förvaltare keeps the system up to date but does not move it or appoint.
         form.fields["unit"].queryset = type(system.unit).objects.filter(pk=system.unit_id)
@@ -156,12 +156,6 @@ def _managed_system(request: HttpRequest, pk: int) -> InformationSystem:
     system = selectors.system_get(request.principal, pk)
     access.require(access.can_manage_system(request.principal, system))
     return system
-
-
-def _form_copy(instance):
-    """A ModelForm writes the posted values into its instance while validating; the service
-    must get the unchanged object to record what changed, so the form gets its own copy."""
-    return None if instance is None else type(instance).objects.get(pk=instance.pk)
 
 
 def _part_form(
@@ -194,7 +188,7 @@ def _part_form(
 def information_set_edit(request: HttpRequest, pk: int, set_pk: int | None = None) -> HttpResponse:
     system = _managed_system(request, pk)
     instance = get_object_or_404(InformationSet, pk=set_pk, system=system) if set_pk else None
-    form = InformationSetForm(request.POST or None, instance=_form_copy(instance))
+    form = InformationSetForm(request.POST or None, instance=form_copy(instance))
     if instance is not None and instance.security_protected:
         del form.fields["description"]
     return _part_form(
@@ -254,7 +248,7 @@ def agreement_edit(request: HttpRequest, pk: int, agreement_pk: int | None = Non
     return _part_form(
         request,
         system,
-        AgreementForm(request.POST or None, instance=_form_copy(instance)),
+        AgreementForm(request.POST or None, instance=form_copy(instance)),
         instance=instance,
         field_names=services.AGREEMENT_FIELDS,
         create=services.agreement_create,
@@ -279,7 +273,7 @@ def agreement_delete(request: HttpRequest, pk: int, agreement_pk: int) -> HttpRe
 def user_group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
     system = _managed_system(request, pk)
     instance = get_object_or_404(UserGroup, pk=group_pk, system=system) if group_pk else None
-    form = UserGroupForm(request.POST or None, instance=_form_copy(instance), initial={"kind": request.GET.get("typ")})
+    form = UserGroupForm(request.POST or None, instance=form_copy(instance), initial={"kind": request.GET.get("typ")})
     return _part_form(
         request,
         system,
@@ -338,7 +332,7 @@ def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     p = request.principal
     instance = selectors.party_get(p, pk) if pk else None
     access.require(p.manages_everything if instance else access.can_manage_parties(p))
-    form = PartyForm(request.POST or None, instance=_form_copy(instance))
+    form = PartyForm(request.POST or None, instance=form_copy(instance))
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.PARTY_FIELDS)
         if instance is None:
