@@ -47,6 +47,7 @@ from lis.core.models import ChangeLogEntry, User
 from lis.core.pack import get_pack
 from lis.organisation import services
 from lis.organisation.models import Board, MandatePeriod, Municipality, OrgUnit, Person, Role, RoleAssignment
+from lis.risks.models import Measure, Risk, SecurityAnalysis
 from lis.systems import services as system_services
 from lis.systems.models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
@@ -648,6 +649,203 @@ def step_systems(kommun: Kommun) -> None:
         kommun.log(system)
 
 
+RISKS_PER_SYSTEM = 5  # 10,000 systems: about 50,000 risks
+MEASURES_PER_SYSTEM = [0, 1, 1, 2, 2, 3]  # about 1.5 per system: 15,000 for 10,000 systems
+
+
+def step_risks(kommun: Kommun) -> None:
+    """An informationssäkerhetsanalys for the current mandatperiod per förvaltning and bolag:
+    every fourth reported to its board with a decision (and the unit head's, the pages'
+    target), every fourth klar, the rest pågående. Five risks per system above the lowest
+    level, about 1.5 measures per system each treating one or two of its risks, due dates
+    spread around today so that some open ones are overdue."""
+    from lis.plans.models import Decision
+
+    rng = kommun.rng
+    pack = get_pack()
+    period = services.mandate_period_for(kommun.today, pack.action_plan_period_anchor)
+    people = kommun.persons or list(Person.objects.all()[:1000])
+    analyses: dict[int, SecurityAnalysis] = {}
+    decisions = []
+    for index, unit in enumerate(kommun.tops):
+        state = "reported" if unit == kommun.chef_unit else ("reported", "done", "ongoing", "ongoing")[index % 4]
+        if state == "reported" and not unit.governing_board_id:
+            state = "done"
+        analyses[unit.pk] = SecurityAnalysis(
+            unit=unit,
+            period=period,
+            started_on=max(period.starts_on, kommun.today - datetime.timedelta(days=300)),
+            status=state,
+            completed_on=kommun.today - datetime.timedelta(days=30) if state != "ongoing" else None,
+            summary="Syntetisk analys.",
+        )
+        if state == "reported":
+            decisions.append(
+                (
+                    unit.pk,
+                    Decision(
+                        board_id=unit.governing_board_id,
+                        meeting_date=kommun.today - datetime.timedelta(days=20),
+                        paragraph=100 + index,
+                        diary_series="",
+                        diary_year=kommun.today.year,
+                        diary_serial=1000 + index,
+                        subject="Informationssäkerhetsanalys",
+                    ),
+                )
+            )
+    Decision.objects.bulk_create([d for _unit, d in decisions], batch_size=BATCH)
+    for unit_pk, decision in decisions:
+        analyses[unit_pk].decision = decision
+    SecurityAnalysis.objects.bulk_create(analyses.values(), batch_size=BATCH)
+    SecurityAnalysis.participants.through.objects.bulk_create(
+        [
+            SecurityAnalysis.participants.through(securityanalysis_id=analysis.pk, person_id=person.pk)
+            for analysis in analyses.values()
+            for person in rng.sample(people, min(4, len(people)))
+        ],
+        batch_size=BATCH,
+    )
+    threats = [t.key for t in pack.threats]
+    treatments = [t.key for t in pack.treatments]
+    aspects = [a.key for a in pack.aspects]
+    systems = (
+        InformationSystem.objects.exclude(classified=True, level_rank=0)
+        .filter(unit_id__in=analyses)
+        .order_by("pk")
+        .values_list("pk", "unit_id")
+    )
+    risks = []
+    for system_pk, unit_pk in systems.iterator():
+        for n in range(RISKS_PER_SYSTEM):
+            likelihood, consequence = rng.randint(1, 4), rng.randint(1, 4)
+            treatment = rng.choice(treatments) if rng.random() < 0.7 else ""
+            reduced = treatment not in ("", "accept")
+            risks.append(
+                Risk(
+                    analysis=analyses[unit_pk],
+                    system_id=system_pk,
+                    threat=rng.choice(threats) if n % 2 == 0 else "",
+                    cause="Syntetisk orsak",
+                    event=f"Syntetisk händelse {n + 1}",
+                    consequence_text="Syntetisk konsekvens",
+                    aspects=sorted(rng.sample(aspects, rng.randint(1, len(aspects)))),
+                    likelihood=likelihood,
+                    consequence=consequence,
+                    existing_protection="Syntetiskt skydd.",
+                    owner=rng.choice(people),
+                    treatment=treatment,
+                    treatment_motivation="Syntetisk motivering." if treatment else "",
+                    residual_likelihood=max(1, likelihood - rng.randint(1, 2)) if reduced else None,
+                    residual_consequence=consequence if reduced else None,
+                )
+            )
+    risks = Risk.objects.bulk_create(risks, batch_size=BATCH)
+    kinds = [m.key for m in pack.measure_types]
+    statuses = [m.key for m in pack.measure_statuses]
+    measures, treated = [], []
+    for start in range(0, len(risks), RISKS_PER_SYSTEM):
+        block = risks[start : start + RISKS_PER_SYSTEM]  # one system's risks
+        for _ in range(rng.choice(MEASURES_PER_SYSTEM)):
+            chosen = rng.sample(block, min(len(block), rng.choice([1, 1, 2])))
+            measures.append(
+                Measure(
+                    analysis=block[0].analysis,
+                    title=f"Syntetisk åtgärd {len(measures) + 1}",
+                    kind=rng.choice(kinds),
+                    aspects=sorted({a for risk in chosen for a in risk.aspects}),
+                    responsible=rng.choice(people),
+                    due_on=kommun.today + datetime.timedelta(days=rng.randint(-200, 400)),
+                    status=rng.choice(statuses),
+                )
+            )
+            treated.append(chosen)
+    measures = Measure.objects.bulk_create(measures, batch_size=BATCH)
+    Measure.risks.through.objects.bulk_create(
+        [
+            Measure.risks.through(measure_id=measure.pk, risk_id=risk.pk)
+            for measure, chosen in zip(measures, treated, strict=True)
+            for risk in chosen
+        ],
+        batch_size=BATCH,
+    )
+    target = analyses.get(kommun.chef_unit.pk) if kommun.chef_unit is not None else None
+    target = target or next(iter(analyses.values()))
+    kommun.targets["analysis"] = target.pk
+    on_target_system = Risk.objects.filter(analysis=target, system_id=kommun.targets.get("system"))
+    risk = on_target_system.order_by("pk").first() or Risk.objects.filter(analysis=target).order_by("pk").first()
+    kommun.targets["risk"] = risk.pk
+    # The analysis's history names the same three kinds of object at every size.
+    kommun.log(target, always=True)
+    kommun.log(risk, always=True)
+    measure = next((m for m in measures if m.analysis is target), None)
+    if measure is not None:
+        kommun.log(measure, always=True)
+
+
+def step_plans(kommun: Kommun) -> None:
+    """A handlingsplan per förvaltning and bolag for the period (every other one decided, with
+    a frozen version and a follow-up), the IT continuity plan and the eight routines."""
+    from lis.plans.models import ActionPlan, ActionPlanVersion, ContinuityPlan, Decision, FollowUp
+    from lis.plans.services import routines_ensure_required
+
+    pack = get_pack()
+    period = services.mandate_period_for(kommun.today, pack.action_plan_period_anchor)
+    texts = {section.key: "Syntetisk text." for section in pack.action_plan_sections}
+    plans = ActionPlan.objects.bulk_create(
+        [
+            ActionPlan(unit=unit, period=period, sections=texts, status="decided" if i % 2 == 0 else "draft")
+            for i, unit in enumerate(kommun.tops)
+        ],
+        batch_size=BATCH,
+    )
+    decided = [plan for plan in plans if plan.status == "decided" and plan.unit.governing_board_id]
+    decisions = Decision.objects.bulk_create(
+        [
+            Decision(
+                board_id=plan.unit.governing_board_id,
+                meeting_date=kommun.today - datetime.timedelta(days=60 + kind),
+                paragraph=200 + i,
+                diary_year=kommun.today.year,
+                diary_serial=3000 + 2 * i + kind,
+                subject="Handlingsplan",
+            )
+            for i, plan in enumerate(decided)
+            for kind in (0, 1)
+        ],
+        batch_size=BATCH,
+    )
+    ActionPlanVersion.objects.bulk_create(
+        [
+            ActionPlanVersion(
+                plan=plan, number=1, content={"sections": []}, decision=decisions[2 * i], pdf=b"%PDF-bench"
+            )
+            for i, plan in enumerate(decided)
+        ],
+        batch_size=BATCH,
+    )
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                plan=plan, followed_up_on=kommun.today - datetime.timedelta(days=59), decision=decisions[2 * i + 1]
+            )
+            for i, plan in enumerate(decided)
+        ],
+        batch_size=BATCH,
+    )
+    target = next((plan for plan in plans if plan.unit == kommun.chef_unit), plans[0])
+    kommun.targets["plan"] = target.pk
+    it_unit = OrgUnit.objects.filter(function=OrgUnit.Function.IT).first() or kommun.tops[0]
+    continuity = ContinuityPlan.objects.create(
+        owner_unit=it_unit,
+        title="Handlingsplan IT – kontinuitet och drift",
+        sections={s.key: "Syntetisk text." for s in pack.continuity_sections},
+        review_due=kommun.today + datetime.timedelta(days=200),
+    )
+    kommun.targets["continuity"] = continuity.pk
+    routines_ensure_required()
+
+
 # Run in this order. New generators (systems, risks, ...) go before "changelog".
 STEPS: list[tuple[str, Step]] = [
     ("municipality", step_municipality),
@@ -657,6 +855,8 @@ STEPS: list[tuple[str, Step]] = [
     ("people", step_people),
     ("roles", step_roles),
     ("systems", step_systems),
+    ("risks", step_risks),
+    ("plans", step_plans),
     ("changelog", step_changelog),
 ]
 
@@ -688,6 +888,9 @@ def _counts() -> dict[str, int]:
         "protected_identities": Person.objects.filter(protected_identity=True).count(),
         "role_assignments": RoleAssignment.objects.count(),
         "systems": InformationSystem.objects.count(),
+        "analyses": SecurityAnalysis.objects.count(),
+        "risks": Risk.objects.count(),
+        "measures": Measure.objects.count(),
         "users": User.objects.count(),
         "changelog_entries": ChangeLogEntry.objects.count(),
     }

@@ -55,18 +55,24 @@ class Page:
     query: str = ""
     expect: Mapping[str, int] = field(default_factory=dict)
     content_type: str = "text/html"
+    # Documents that take seconds to build are timed fewer times (at most this many).
+    max_repeat: int | None = None
 
     def url(self, targets: Mapping[str, int]) -> str:
         from django.urls import reverse
 
         args = [targets[self.target]] if self.target else []
-        return reverse(self.url_name, args=args) + (f"?{self.query}" if self.query else "")
+        query = self.query.format(**targets)  # "analys={analysis}": a target's id in the query
+        return reverse(self.url_name, args=args) + (f"?{query}" if query else "")
 
     def label(self, targets: Mapping[str, int]) -> str:
         """The URL with the target's id shown as <target>: the same label at every size."""
         url = self.url(targets)
         if self.target:
             url = url.replace(f"/{targets[self.target]}/", f"/<{self.target}>/", 1)
+        for name in ("analysis", "system", "unit"):
+            if f"{{{name}}}" in self.query:
+                url = url.replace(f"={targets[name]}", f"=<{name}>")
         return url
 
     def expected_status(self, persona: str) -> int:
@@ -97,6 +103,27 @@ PAGES: list[Page] = [
     Page("systems:system_detail", "system", "flik=historik"),
     Page("systems:party_list"),
     Page("reports:register_export", content_type=XLSX),
+    Page("risks:analysis_list"),
+    Page("risks:analysis_detail", "analysis"),
+    Page("risks:analysis_detail", "analysis", "flik=risker"),
+    Page("risks:analysis_detail", "analysis", "flik=atgarder"),
+    Page("risks:analysis_detail", "analysis", "flik=historik"),
+    Page("risks:risk_detail", "risk"),
+    Page("risks:heat_map"),
+    Page("risks:heat_map", query="enhet={unit}"),
+    Page("risks:heat_map", query="analys={analysis}"),
+    Page("risks:heat_map", query="system={system}"),
+    Page("risks:risk_list", query="s=4&k=4"),
+    Page("risks:measure_list", query="forsenad=1"),
+    Page("systems:system_detail", "system", "flik=risker"),
+    Page("reports:analysis_xlsx", "analysis", content_type=XLSX, max_repeat=3),
+    Page("reports:analysis_pdf", "analysis", content_type="application/pdf", max_repeat=2),
+    Page("plans:plan_list"),
+    Page("plans:plan_detail", "plan"),
+    Page("plans:plan_detail", "plan", "flik=versioner"),
+    Page("plans:plan_detail", "plan", "flik=uppfoljning"),
+    Page("plans:continuity_detail", "continuity", expect={"chef": 404}),
+    Page("plans:routine_list"),
 ]
 
 # Persona → the generator's login (bench/generate.py LOGINS).
@@ -142,7 +169,8 @@ def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) ->
         client.force_login(User.objects.get(username=username))
         for page in PAGES:
             url = page.url(targets)
-            for _ in range(warmup):
+            page_repeat = min(repeat, page.max_repeat or repeat)
+            for _ in range(min(warmup, page_repeat)):
                 _body(client.get(url))
             gc.collect()
             times: list[float] = []
@@ -150,7 +178,7 @@ def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) ->
             statuses: set[int] = set()
             content_types: set[str] = set()
             size = 0
-            for _ in range(repeat):
+            for _ in range(page_repeat):
                 with CaptureQueriesContext(connection) as captured:
                     began = time.perf_counter()
                     response = client.get(url)
@@ -418,6 +446,8 @@ def report(result: dict[str, Any]) -> str:
         f"migrate {result['migrate_s']:.1f} s; generation {gen['seconds']:.1f} s ({steps})",
         f"data: {counts['boards']} boards, {counts['units']} units, {counts['people']} people "
         f"({counts['protected_identities']} protected), {counts['role_assignments']} role assignments, "
+        f"{counts.get('systems', 0)} systems, {counts.get('analyses', 0)} analyses, {counts.get('risks', 0)} risks, "
+        f"{counts.get('measures', 0)} measures, "
         f"{counts['changelog_entries']} change-log entries, chain {'valid' if gen['chain_ok'] else 'BROKEN'}",
         "",
     ]

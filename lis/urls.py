@@ -6,6 +6,8 @@ urlpatterns = [
     path("", include("lis.core.urls")),
     path("organisation/", include("lis.organisation.urls")),
     path("system/", include("lis.systems.urls")),
+    path("risker/", include("lis.risks.urls")),
+    path("planer/", include("lis.plans.urls")),
     path("efterlevnad/", include("lis.compliance.urls")),
     path("rapporter/", include("lis.reports.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

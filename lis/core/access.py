@@ -263,3 +263,37 @@ def can_approve_classification(p: Principal, system) -> bool:
 
 def can_manage_parties(p: Principal) -> bool:
     return p.manages_everything or bool(p.managed_unit_paths)
+
+
+# --- continuity plans and routines ---------------------------------------------------------
+
+
+def _it_owned(p: Principal, unit) -> bool:
+    """The IT-chef answers for what IT-enheten owns (POL-3.16)."""
+    return "it_manager" in p.roles and getattr(unit, "function", "") == "it"
+
+
+def can_view_continuity(p: Principal, plan) -> bool:
+    return (
+        p.sees_everything
+        or p.can_view_unit(plan.owner_unit)
+        or _it_owned(p, plan.owner_unit)
+        or (plan.system is not None and (p.can_view_unit(plan.system.unit) or _is_named_on(p, plan.system)))
+    )
+
+
+def can_manage_continuity(p: Principal, plan) -> bool:
+    return (
+        p.can_manage_unit(plan.owner_unit)
+        or _it_owned(p, plan.owner_unit)
+        or (plan.system is not None and can_manage_system(p, plan.system))
+    )
+
+
+def can_manage_routine(p: Principal, routine) -> bool:
+    """The säkerhetsstrateg assigns the required routines; the owning unit and the named owner keep them."""
+    if p.manages_everything:
+        return True
+    if routine.owner_unit is not None and (p.can_manage_unit(routine.owner_unit) or _it_owned(p, routine.owner_unit)):
+        return True
+    return p.person is not None and p.person.pk == routine.owner_id

@@ -7,6 +7,8 @@ application at start-up with a message that names the key and what is wrong.
 from __future__ import annotations
 
 import datetime
+import re
+import string
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -118,6 +120,25 @@ class PolicyPack:
     def format_diary_number(self, *, year: int, serial: int, board: str = "") -> str:
         return self.diary_number_format.format(year=year, serial=serial, board=board)
 
+    def parse_diary_number(self, text: str, *, board: str = "") -> tuple[int, int]:
+        """(year, serial) from a diarienummer written in the pack's format, e.g. 2026-00014 or
+        KS 2026/123. A {board} part must name `board`. ValueError when it does not match."""
+        pattern = ""
+        for literal, name, _spec, _conversion in string.Formatter().parse(self.diary_number_format):
+            pattern += r"\s*".join(re.escape(part) for part in literal.split(" "))
+            if name == "year":
+                pattern += r"(?P<year>\d{4})"
+            elif name == "serial":
+                pattern += r"(?P<serial>\d{1,9})"
+            elif name == "board":
+                pattern += r"(?P<board>\S+?)"
+        match = re.fullmatch(pattern, text.strip(), flags=re.IGNORECASE)
+        if match is None or int(match["serial"]) == 0:
+            raise ValueError(text)
+        if "board" in match.groupdict() and match["board"].casefold() != board.casefold():
+            raise ValueError(text)
+        return int(match["year"]), int(match["serial"])
+
 
 class _Reader:
     """Typed access to the raw TOML that reports the dotted key of every problem."""
@@ -218,7 +239,7 @@ def load_pack(path: Path) -> PolicyPack:
     risk_level_keys = {level.key for level in risk_levels}
     for index, level in enumerate(risk_levels):
         colour = r.check(f"risk.levels[{index}].colour", level.get("colour"), str)
-        if not (len(colour) == 7 and colour.startswith("#")):
+        if not (len(colour) == 7 and colour.startswith("#") and all(c in string.hexdigits for c in colour[1:])):
             raise PackError(f"risk.levels[{index}].colour", "ska skrivas som #rrggbb.")
     matrix_raw = r.get("risk.matrix", list)
     if len(matrix_raw) != len(likelihood):

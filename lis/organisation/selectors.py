@@ -112,3 +112,14 @@ def unit_tree(p: Principal, *, include_ended: bool = False) -> list[OrgUnit]:
 
 def mandate_periods() -> QuerySet[MandatePeriod]:
     return MandatePeriod.objects.all()
+
+
+def people_choices(p: Principal, *current: int | None) -> QuerySet[Person]:
+    """People the user may pick in a form, and whoever the object already names (so an edit keeps them)."""
+    return (
+        Person.objects.filter(
+            Q(pk__in=people_visible_to(p).filter(active_q()).values("pk")) | Q(pk__in=[c for c in current if c])
+        )
+        .select_related("unit")
+        .order_by(*access.person_ordering(p))
+    )

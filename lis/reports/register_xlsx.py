@@ -253,29 +253,32 @@ def _user_label(user: User) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def export_register(*, user: User, unit: OrgUnit | None) -> Export:
-    """The register of `unit` (the caller has checked the user may see it) or of everything the
-    user may see, as a riskmatris del 1 workbook. Recorded in the change log."""
-    p = access.principal_for(user)
-    systems = selectors.systems_visible_to(p).select_related("supplier", "developer")
-    if unit is not None:
-        systems = systems.filter(unit__path__startswith=unit.path)
-    systems = systems.order_by("unit__name", "name", "pk")
-    groups = _groups_by_system(systems)
-    today = timezone.localdate()
-    renderer = RowRenderer(p)
-    cols = columns()
+class SheetWriter:
+    """One write-only sheet in the municipal template's layout: a title and a header block of
+    label/value pairs, a blank row, the column headers, then data rows. Text that starts with
+    "=" stays text, never a formula."""
 
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.freeze_panes = FREEZE
-    for index, column in enumerate(cols, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    header_fill = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
 
-    bold = Font(bold=True)
-    scope_label = unit.name if unit is not None else (WHOLE_KOMMUN if p.sees_everything else VISIBLE_PART)
+    def __init__(self, workbook, title: str, widths: list[int], *, freeze_columns: int = 1):
+        self.sheet = workbook.create_sheet(title)
+        self.widths = widths
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.freeze_columns = freeze_columns
+        self.rows = 0
+        self.header_row = 0
+        self.bold = Font(bold=True)
+        # Giving a cell a style registers the style with the workbook, which is slow; data cells
+        # copy the registered style of a prototype instead (10,000 rows in a few seconds).
+        self.styles = {
+            "wrap": self.cell(None, alignment=Alignment(wrap_text=True, vertical="top"))._style,
+            "top": self.cell(None, alignment=Alignment(vertical="top"))._style,
+            "date": self.cell(None, number_format=DATE_FORMAT, alignment=Alignment(vertical="top"))._style,
+        }
 
     def cell(
+        self,
         value: Any,
         *,
         font: Font | None = None,
@@ -286,60 +289,105 @@ def export_register(*, user: User, unit: OrgUnit | None) -> Export:
     ) -> WriteOnlyCell:
         if isinstance(value, str):
             value = _clean_text(value)
-        result = WriteOnlyCell(sheet, value=value)
+        result = WriteOnlyCell(self.sheet, value=value)
         if result.data_type == "f":
-            result.data_type = "s"  # text that starts with "=" stays text, never a formula
-        if font is not None:
-            result.font = font
-        if fill is not None:
-            result.fill = fill
-        if alignment is not None:
-            result.alignment = alignment
-        if number_format is not None:
-            result.number_format = number_format
-        if border is not None:
-            result.border = border
+            result.data_type = "s"
+        for name, style in (
+            ("font", font),
+            ("fill", fill),
+            ("alignment", alignment),
+            ("number_format", number_format),
+            ("border", border),
+        ):
+            if style is not None:
+                setattr(result, name, style)
         return result
 
-    sheet.append([cell(TITLE, font=Font(bold=True, size=14))])
-    sheet.append([cell(HEADER_BLOCK[0], font=bold), cell(get_pack().municipality_name)])
-    sheet.append([cell(HEADER_BLOCK[1], font=bold), cell(scope_label)])
-    sheet.append(
-        [
-            cell(HEADER_BLOCK[2], font=bold),
-            cell(today, number_format=DATE_FORMAT, alignment=Alignment(horizontal="left")),
-        ]
-    )
-    sheet.append([cell(HEADER_BLOCK[3], font=bold), cell(_user_label(user))])
-    sheet.append([])
-    header_fill = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
-    header_alignment = Alignment(wrap_text=True, vertical="top")
-    header_border = Border(bottom=Side(style="thin"))
-    sheet.append(
-        [cell(c.header, font=bold, fill=header_fill, alignment=header_alignment, border=header_border) for c in cols]
-    )
+    def _append(self, cells: list) -> None:
+        self.sheet.append(cells)
+        self.rows += 1
 
-    # Giving a cell a style registers the style with the workbook, which is slow; data cells copy
-    # the registered style of a prototype instead (10,000 systems in a few seconds).
-    wrap = cell(None, alignment=Alignment(wrap_text=True, vertical="top"))._style
-    top = cell(None, alignment=Alignment(vertical="top"))._style
-    date = cell(None, number_format=DATE_FORMAT, alignment=Alignment(vertical="top"))._style
-    count = 0
+    def head(self, title: str, block: list[tuple[str, Any]], headers: list[str]) -> None:
+        """Title, header block, blank row and the column headers (frozen in view)."""
+        self.header_row = len(block) + 3
+        self.sheet.freeze_panes = f"{get_column_letter(self.freeze_columns + 1)}{self.header_row + 1}"
+        self._append([self.cell(title, font=Font(bold=True, size=14))])
+        for label, value in block:
+            left = Alignment(horizontal="left")
+            number_format = DATE_FORMAT if isinstance(value, datetime.date) else None
+            self._append(
+                [self.cell(label, font=self.bold), self.cell(value, number_format=number_format, alignment=left)]
+            )
+        self._append([])
+        header_alignment = Alignment(wrap_text=True, vertical="top")
+        border = Border(bottom=Side(style="thin"))
+        self._append(
+            [
+                self.cell(h, font=self.bold, fill=self.header_fill, alignment=header_alignment, border=border)
+                for h in headers
+            ]
+        )
+
+    def row(self, values: list[Any], wrap: list[bool], styled: dict[int, WriteOnlyCell] | None = None) -> None:
+        cells: list[WriteOnlyCell | None] = []
+        for index, value in enumerate(values):
+            if styled and index in styled:
+                cells.append(styled[index])
+            elif value is None or value == "":
+                cells.append(None)
+            else:
+                data = self.cell(value)
+                kind = "date" if isinstance(value, datetime.date) else "wrap" if wrap[index] else "top"
+                data._style = copy.copy(self.styles[kind])
+                cells.append(data)
+        self._append(cells)
+
+    def finish(self) -> int:
+        """Autofilter over the data; the number of data rows."""
+        count = self.rows - self.header_row
+        last = self.header_row + max(count, 1)
+        self.sheet.auto_filter.ref = f"A{self.header_row}:{get_column_letter(len(self.widths))}{last}"
+        return count
+
+
+def scope_label(p: Principal, unit: OrgUnit | None) -> str:
+    return unit.name if unit is not None else (WHOLE_KOMMUN if p.sees_everything else VISIBLE_PART)
+
+
+def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | None) -> int:
+    """Riskmatris del 1 for `unit` (or everything the user may see) into `workbook`; the row count."""
+    systems = selectors.systems_visible_to(p).select_related("supplier", "developer")
+    if unit is not None:
+        systems = systems.filter(unit__path__startswith=unit.path)
+    systems = systems.order_by("unit__name", "name", "pk")
+    groups = _groups_by_system(systems)
+    renderer = RowRenderer(p)
+    cols = columns()
+    writer = SheetWriter(workbook, SHEET_TITLE, [c.width for c in cols], freeze_columns=2)
+    writer.head(
+        TITLE,
+        [
+            (HEADER_BLOCK[0], get_pack().municipality_name),
+            (HEADER_BLOCK[1], scope_label(p, unit)),
+            (HEADER_BLOCK[2], timezone.localdate()),
+            (HEADER_BLOCK[3], _user_label(user)),
+        ],
+        [c.header for c in cols],
+    )
+    assert writer.header_row == HEADER_ROW  # the import finds the columns there
+    wrap = [c.wrap for c in cols]
     for system in systems.iterator(chunk_size=2000):
         values = renderer.row(system, groups.get(system.pk, []))
-        row: list[WriteOnlyCell | None] = []
-        for column in cols:
-            value = values[column.key]
-            if value is None or value == "":
-                row.append(None)
-                continue
-            data = cell(value)
-            data._style = copy.copy(date if isinstance(value, datetime.date) else wrap if column.wrap else top)
-            row.append(data)
-        sheet.append(row)
-        count += 1
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(cols))}{HEADER_ROW + max(count, 1)}"
+        writer.row([values[c.key] for c in cols], wrap)
+    return writer.finish()
 
+
+def export_register(*, user: User, unit: OrgUnit | None) -> Export:
+    """The register of `unit` (the caller has checked the user may see it) or of everything the
+    user may see, as a riskmatris del 1 workbook. Recorded in the change log."""
+    p = access.principal_for(user)
+    workbook = openpyxl.Workbook(write_only=True)
+    count = write_register_sheet(workbook, user=user, p=p, unit=unit)
     buffer = io.BytesIO()
     workbook.save(buffer)
     record_event(
@@ -352,6 +400,7 @@ def export_register(*, user: User, unit: OrgUnit | None) -> Export:
             "rows": count,
         },
     )
+    today = timezone.localdate()
     scope = slugify(unit.short_name or unit.name) if unit is not None else "kommun"
     return Export(
         content=buffer.getvalue(), filename=f"forteckning-{scope or 'enhet'}-{today.isoformat()}.xlsx", rows=count

@@ -1,4 +1,5 @@
-"""Excel in and out: the register (riskmatris del 1) as .xlsx. Thin views over register_xlsx."""
+"""Documents in and out: the register (riskmatris del 1) as .xlsx, and an analysis's riskmatris
+(.xlsx) and report (PDF). Thin views over register_xlsx, risk_xlsx and risk_pdf."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis.core import access
+from lis.core.pack import get_pack
 from lis.organisation import selectors as organisation_selectors
+from lis.risks import selectors as risk_selectors
 
-from . import register_xlsx
+from . import register_xlsx, risk_pdf, risk_xlsx
 from .forms import RegisterImportForm
 
 NO_DISPLAY_LIMIT = 1000  # above this many rows, the review lists only rows with something to say
@@ -29,10 +32,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
             raise Http404
         unit = organisation_selectors.unit_get(request.principal, int(raw))
     export = register_xlsx.export_register(user=request.user, unit=unit)
-    response = HttpResponse(export.content, content_type=register_xlsx.CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, export.filename)
-    response["Cache-Control"] = "no-store"
-    return response
+    return _download(export.content, register_xlsx.CONTENT_TYPE, export.filename)
 
 
 @require_http_methods(["GET", "POST"])
@@ -106,3 +106,36 @@ def register_import_apply(request: HttpRequest) -> HttpResponse:
 
 def _missing(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/register_import_missing.html", status=404)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def analysis_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's riskmatris (del 1, del 2 and åtgärder) as one workbook."""
+    analysis = risk_selectors.analysis_get(request.principal, pk)
+    export = risk_xlsx.export_analysis(user=request.user, analysis=analysis)
+    return _download(export.content, register_xlsx.CONTENT_TYPE, export.filename)
+
+
+@require_GET
+def analysis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report for the nämnd: ?niva=<risk level key> lists the risks from that level up
+    (default the second-highest; an unknown level is a 404), ?arkiv=1 gives the PDF/A copy."""
+    analysis = risk_selectors.analysis_get(request.principal, pk)
+    level = request.GET.get("niva") or risk_pdf.default_report_level()
+    if level not in {choice.key for choice in get_pack().risk_levels}:
+        raise Http404
+    archival = request.GET.get("arkiv") == "1"
+    pdf = risk_pdf.render_report(user=request.user, analysis=analysis, min_level=level, archival=archival)
+    names = {"unit": analysis.unit.short_name or analysis.unit.name, "period": analysis.period}
+    if archival:
+        filename = _("Informationssäkerhetsanalys %(unit)s %(period)s (arkiv).pdf") % names
+    else:
+        filename = _("Informationssäkerhetsanalys %(unit)s %(period)s.pdf") % names
+    return _download(pdf, "application/pdf", filename)

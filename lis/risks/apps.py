@@ -5,3 +5,6 @@ class RisksConfig(AppConfig):
     name = "lis.risks"
     label = "risks"
     verbose_name = "Informationssäkerhetsanalys"
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers POL-2.5, POL-3.15, POL-3.31)

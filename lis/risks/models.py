@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lis.core.pack import get_pack
 from lis.organisation.models import MandatePeriod, OrgUnit, Person
+from lis.plans.models import Decision
 from lis.systems.models import InformationSystem
 
 
@@ -35,6 +36,17 @@ class SecurityAnalysis(models.Model):
     started_on = models.DateField(_("påbörjad"))
     completed_on = models.DateField(_("klar"), null=True, blank=True)
     participants = models.ManyToManyField(Person, verbose_name=_("deltagare"), blank=True, related_name="+")
+    summary = models.TextField(
+        _("sammanfattning"), blank=True, help_text=_("Analysens slutsatser för nämnden eller styrelsen.")
+    )
+    decision = models.OneToOneField(
+        Decision,
+        verbose_name=_("beslut"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="analysis",
+    )
 
     class Meta:
         ordering = ["-started_on", "pk"]
@@ -112,7 +124,7 @@ class Measure(models.Model):
     title = models.CharField(_("åtgärd"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
     kind = models.CharField(_("typ"), max_length=20)
-    aspects = models.JSONField(_("skyddade aspekter"), default=list)
+    aspects = models.JSONField(_("skyddade aspekter"), default=list, blank=True)
     responsible = models.ForeignKey(
         Person, verbose_name=_("åtgärdsansvarig"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

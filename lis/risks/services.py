@@ -10,12 +10,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lis.core import access
-from lis.core.changelog import record_update, snapshot
+from lis.core.changelog import record_delete, record_update, snapshot
 from lis.core.models import User
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
-from lis.organisation.models import OrgUnit
+from lis.organisation.models import Board, OrgUnit, Person
 from lis.organisation.services import mandate_period_for
+from lis.plans.services import decision_record
 from lis.systems.models import InformationSystem
 
 from .models import Measure, Risk, SecurityAnalysis
@@ -117,6 +118,106 @@ def analysis_start(*, actor: User | None, unit: OrgUnit, started_on: datetime.da
     return create_object(SecurityAnalysis(unit=unit, period=period, started_on=day), actor=actor)
 
 
+ANALYSIS_FIELDS = ("started_on", "summary")
+
+
+def _require_unit(actor: User | None, analysis: SecurityAnalysis) -> None:
+    if actor is not None:
+        access.require(access.principal_for(actor).can_manage_unit(analysis.unit))
+
+
+def _locked(analysis: SecurityAnalysis) -> SecurityAnalysis:
+    """The analysis re-read under a row lock, so two status changes cannot cross."""
+    return SecurityAnalysis.objects.select_for_update().select_related("unit", "period").get(pk=analysis.pk)
+
+
+@transaction.atomic
+def analysis_update(
+    *, actor: User | None, analysis: SecurityAnalysis, participants: list[Person] | None = None, **fields: Any
+) -> SecurityAnalysis:
+    _require_unit(actor, analysis)
+
+    def validate(a: SecurityAnalysis) -> None:
+        if a.started_on and not (a.period.starts_on <= a.started_on <= a.period.ends_on):
+            raise ValidationError({"started_on": _("Datumet ligger utanför analysens mandatperiod.")})
+
+    update_object(analysis, _pick(fields, ANALYSIS_FIELDS), actor=actor, validate=validate)
+    if participants is not None:
+        before = sorted(analysis.participants.values_list("pk", flat=True))
+        after = sorted(p.pk for p in participants)
+        if before != after:
+            state = snapshot(analysis) | {"participants": before}
+            analysis.participants.set(participants)
+            record_update(analysis, state, user=actor, extra={"participants": after})
+    return analysis
+
+
+def systems_without_risks(analysis: SecurityAnalysis):
+    from .selectors import analysis_scope  # noqa: PLC0415 – selectors import this module's models only
+
+    return analysis_scope(analysis).in_scope.exclude(risks__analysis=analysis)
+
+
+def _set_status(analysis: SecurityAnalysis, status: str, *, actor: User | None, **fields: Any) -> SecurityAnalysis:
+    return update_object(analysis, {"status": status, **fields}, actor=actor)
+
+
+@transaction.atomic
+def analysis_complete(*, actor: User | None, analysis: SecurityAnalysis) -> SecurityAnalysis:
+    """Pågående → klar: every system in the analysis's scope has at least one assessed risk."""
+    _require_unit(actor, analysis)
+    locked = _locked(analysis)
+    if locked.status != SecurityAnalysis.Status.ONGOING:
+        raise ValidationError(_("Bara en pågående analys kan markeras som klar."))
+    missing = list(systems_without_risks(locked).order_by("name").values_list("name", flat=True)[:11])
+    if missing:
+        names = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise ValidationError(
+            _("Analysen är inte klar: dessa system saknar bedömda risker: %(systems)s.") % {"systems": names}
+        )
+    return _set_status(locked, SecurityAnalysis.Status.DONE, actor=actor, completed_on=access.today())
+
+
+@transaction.atomic
+def analysis_reopen(*, actor: User | None, analysis: SecurityAnalysis) -> SecurityAnalysis:
+    _require_unit(actor, analysis)
+    locked = _locked(analysis)
+    if locked.status != SecurityAnalysis.Status.DONE:
+        raise ValidationError(_("Bara en klar analys som inte är rapporterad kan öppnas igen."))
+    return _set_status(locked, SecurityAnalysis.Status.ONGOING, actor=actor, completed_on=None)
+
+
+@transaction.atomic
+def analysis_report(
+    *,
+    actor: User | None,
+    analysis: SecurityAnalysis,
+    board: Board,
+    meeting_date: datetime.date,
+    paragraph: int,
+    diary_number: str,
+) -> SecurityAnalysis:
+    """Klar → rapporterad: record the nämnd's or styrelse's decision (POL-3.15, BIL1-5)."""
+    _require_unit(actor, analysis)
+    locked = _locked(analysis)
+    if locked.status != SecurityAnalysis.Status.DONE:
+        raise ValidationError(_("Markera analysen som klar innan den rapporteras till nämnden."))
+    if locked.completed_on and meeting_date < locked.completed_on:
+        raise ValidationError({"meeting_date": _("Sammanträdet kan inte ligga före den dag analysen blev klar.")})
+    decision = decision_record(
+        actor=actor,
+        board=board,
+        meeting_date=meeting_date,
+        paragraph=paragraph,
+        diary_number=diary_number,
+        subject=_("Informationssäkerhetsanalys %(period)s, %(unit)s")
+        % {"period": locked.period, "unit": locked.unit.name},
+    )
+    _set_status(locked, SecurityAnalysis.Status.REPORTED, actor=actor, decision=decision)
+    analysis.refresh_from_db()
+    return analysis
+
+
 def _require_system(actor: User | None, system: InformationSystem) -> None:
     if actor is not None:
         access.require(access.can_manage_system(access.principal_for(actor), system))
@@ -136,6 +237,22 @@ def risk_create(*, actor: User | None, analysis: SecurityAnalysis, **fields: Any
 def risk_update(*, actor: User | None, risk: Risk, **fields: Any) -> Risk:
     _require_system(actor, risk.system)
     return update_object(risk, _pick(fields, RISK_FIELDS), actor=actor, validate=lambda r: _validate_risk(r, actor))
+
+
+def _refuse_if_reported(analysis: SecurityAnalysis, message: str) -> None:
+    if analysis.status == SecurityAnalysis.Status.REPORTED:
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def risk_delete(*, actor: User | None, risk: Risk) -> None:
+    """Remove a risk registered by mistake; what was reported to the nämnd stays."""
+    _require_system(actor, risk.system)
+    _refuse_if_reported(
+        risk.analysis, _("Analysen är rapporterad till nämnden. Risken kan inte tas bort, men den kan bedömas om.")
+    )
+    record_delete(risk, user=actor)
+    risk.delete()
 
 
 def _validate_measure(measure: Measure) -> None:
@@ -161,8 +278,7 @@ def measure_save(
     **fields: Any,
 ) -> Measure:
     """Create or change a measure and the risks it treats (all in the same analysis)."""
-    if actor is not None:
-        access.require(access.principal_for(actor).can_manage_unit(analysis.unit))
+    _require_unit(actor, analysis)
     if risks is not None and any(r.analysis_id != analysis.pk for r in risks):
         raise ValidationError({"risks": _("En åtgärd kan bara behandla risker i samma analys.")})
     values = _pick(fields, MEASURE_FIELDS)
@@ -180,3 +296,25 @@ def measure_save(
         # The many-to-many change is recorded as a field of the measure.
         record_update(measure, state, user=actor, extra={"risks": sorted(r.pk for r in risks)})
     return measure
+
+
+@transaction.atomic
+def measure_delete(*, actor: User | None, measure: Measure) -> None:
+    _require_unit(actor, measure.analysis)
+    _refuse_if_reported(
+        measure.analysis, _("Analysen är rapporterad till nämnden. Sätt åtgärdens status till avbruten i stället.")
+    )
+    record_delete(measure, user=actor)
+    measure.delete()
+
+
+def can_report_measure(p: access.Principal, measure: Measure) -> bool:
+    """The unit that owns the analysis, or the åtgärdsansvarig, reports a measure's status."""
+    return p.can_manage_unit(measure.analysis.unit) or (p.person is not None and p.person.pk == measure.responsible_id)
+
+
+@transaction.atomic
+def measure_set_status(*, actor: User | None, measure: Measure, status: str) -> Measure:
+    if actor is not None:
+        access.require(can_report_measure(access.principal_for(actor), measure))
+    return update_object(measure, {"status": status}, actor=actor, validate=_validate_measure)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lis.systems",
     "lis.classification",
     "lis.risks",
+    "lis.plans",
     "lis.reports",
     "lis.compliance",
 ]
@@ -179,5 +180,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

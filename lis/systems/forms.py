@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lis.core import access
@@ -11,7 +10,7 @@ from lis.core.access import Principal
 from lis.core.forms import DateInput
 from lis.core.pack import get_pack
 from lis.organisation.models import Board, OrgUnit, Person
-from lis.organisation.selectors import active_q, people_visible_to
+from lis.organisation.selectors import active_q, people_choices
 
 from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
@@ -74,13 +73,7 @@ class SystemForm(forms.ModelForm):
         self.fields["accountable_board"].queryset = Board.objects.filter(active_q()).order_by("name")
         # People the user may see, and whoever the system already names.
         current = [pk for pk in (self.instance.responsible_manager_id, self.instance.system_steward_id) if pk]
-        people = (
-            Person.objects.filter(
-                Q(pk__in=people_visible_to(principal).filter(active_q()).values("pk")) | Q(pk__in=current)
-            )
-            .select_related("unit")
-            .order_by(*access.person_ordering(principal))
-        )
+        people = people_choices(principal, *current)
         for name in ("responsible_manager", "system_steward"):
             field = self.fields[name]
             self.fields[name] = PersonChoiceField(

@@ -20,6 +20,9 @@ from lis.core.forms import call_service, cleaned
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
+from lis.plans.models import ContinuityPlan
+from lis.risks import selectors as risk_selectors
+from lis.risks.models import Risk
 
 from . import selectors, services
 from .forms import AgreementForm, InformationSetForm, PartyForm, SystemFilterForm, SystemForm, UserGroupForm, top_units
@@ -31,6 +34,7 @@ SYSTEM_TABS = (
     ("klassning", gettext_lazy("Klassning")),
     ("roller", gettext_lazy("Roller")),
     ("avtal", gettext_lazy("Avtal")),
+    ("risker", gettext_lazy("Risker")),
     ("historik", gettext_lazy("Historik")),
 )
 
@@ -90,7 +94,9 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "levels": {level.key: level for level in pack.levels},
         "expiring": selectors.agreements_expiring(system),
     }
-    if tab in ("informationsmangder", "klassning"):
+    if tab == "oversikt":
+        context["continuity_plan"] = ContinuityPlan.objects.filter(system=system).first()
+    elif tab in ("informationsmangder", "klassning"):
         context["information_sets"] = system.information_sets.prefetch_related(
             Prefetch(
                 "classifications", Classification.objects.select_related("proposed_by__person", "approved_by__person")
@@ -100,6 +106,12 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["groups"] = system.user_groups.all()
     elif tab == "avtal":
         context["agreements"] = system.agreements.select_related("counterparty")
+    elif tab == "risker":
+        risks = Risk.objects.filter(system=system)
+        context["risks"] = risks.select_related("owner").order_by("-likelihood", "-consequence", "pk")[:50]
+        context["before"] = risk_selectors.heat_map(risks)
+        context["after"] = risk_selectors.heat_map(risks, residual=True)
+        context["scope_query"] = f"system={system.pk}"
     elif tab == "historik":
         related = [
             *system.information_sets.all(),

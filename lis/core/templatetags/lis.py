@@ -2,6 +2,7 @@ from django import template
 from django.http import QueryDict
 
 from lis.core.access import person_label, principal_for, user_label
+from lis.core.pack import get_pack
 
 register = template.Library()
 
@@ -45,3 +46,21 @@ def sort_query(context, key: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def contrast(colour: str) -> str:
+    """Black or white text, whichever reads better on `colour` (#rrggbb, from the pack)."""
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+@register.filter
+def choice_name(key, choices: str) -> str:
+    """The name of a pack choice, e.g. {{ measure.kind|choice_name:"measure_types" }}."""
+    return next((c.name for c in getattr(get_pack(), choices) if str(c.key) == str(key)), key or "–")

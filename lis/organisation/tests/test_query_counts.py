@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from lis.compliance.registry import registered_rules
 from lis.organisation import services
 from lis.organisation.models import Role
 
@@ -79,4 +80,6 @@ def test_it_keeps_query_counts_flat_as_the_kommun_grows(personas, amal, persona)
     large = {url: count(client, url) for url in urls()}
     for url in small:
         assert large[url] <= small[url], f"{url}: {small[url]} queries at small size, {large[url]} at large"
-        assert large[url] <= CEILING, f"{url}: {large[url]} queries"
+        # Efterlevnad runs every registered rule, each with a fixed handful of queries.
+        ceiling = 10 + 3 * len(registered_rules()) if url.startswith(reverse("compliance:overview")) else CEILING
+        assert large[url] <= ceiling, f"{url}: {large[url]} queries"

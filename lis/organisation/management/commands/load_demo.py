@@ -4,6 +4,8 @@ from django.test.utils import override_settings
 
 from lis.core.models import User
 from lis.organisation.demo import DEMO_PASSWORD, load_demo
+from lis.plans.demo import load_plans_demo
+from lis.risks.demo import load_risks_demo
 from lis.systems.demo import load_systems_demo
 
 
@@ -23,9 +25,12 @@ class Command(BaseCommand):
             systems = load_systems_demo(
                 proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg")
             )
+            analyses = load_risks_demo()
+            load_plans_demo()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demodata är inläst ({systems} nya system). Alla personer, system och leverantörer är påhittade."
+                f"Demodata är inläst ({systems} nya system, {analyses} nya analyser). Alla personer, system, "
+                "leverantörer, risker och planer är påhittade."
             )
         )
         self.stdout.write(f"Logga in på http://127.0.0.1:8000/ med lösenordet {DEMO_PASSWORD} och något av:")

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from lis.organisation.models import MandatePeriod
 from lis.organisation.reference import load_reference_organisation
 from lis.organisation.services import current_mandate_period
+from lis.plans.services import routines_ensure_required
 
 
 class Command(BaseCommand):
@@ -12,9 +13,10 @@ class Command(BaseCommand):
         created = load_reference_organisation()
         for anchor in MandatePeriod.Anchor.values:
             current_mandate_period(anchor)
+        routines = routines_ensure_required()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Referensorganisationen är inläst: {created['boards']} nya nämnder/styrelser, "
-                f"{created['units']} nya enheter."
+                f"{created['units']} nya enheter, {routines} nya rutiner att fylla i."
             )
         )

@@ -1,0 +1,141 @@
+"""The report of an analysis to the nämnd: a tagged PDF (PDF/UA-1) and an archival PDF/A-3u
+(issue 4, item 5)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lis.classification import services as classification_services
+from lis.core.models import ChangeLogEntry
+from lis.risks import services
+from lis.systems import services as system_services
+
+from .risk_helpers import TODAY, add_risks, build_analysis, pdf_text
+
+
+@pytest.fixture(autouse=True)
+def today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def analysis(amal, make_system, personas):
+    return build_analysis(amal, make_system, personas)
+
+
+def _url(analysis, query: str = "") -> str:
+    return reverse("reports:analysis_pdf", args=[analysis.pk]) + query
+
+
+def _report(client, analysis, query: str = ""):
+    response = client.get(_url(analysis, query))
+    assert response.status_code == 200, response.status_code
+    return (response, *pdf_text(response.content))
+
+
+def test_it_is_a_tagged_pdf_in_swedish(analysis, personas):
+    response, reader, text = _report(personas["unit_head_buf"].client(), analysis)
+    assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == "no-store"
+    assert "Informationss%C3%A4kerhetsanalys%20BUF%202023%E2%80%932026.pdf" in response["Content-Disposition"]
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "sv"
+    assert reader.metadata.title == "Informationssäkerhetsanalys Barn- och utbildningsförvaltningen 2023–2026"
+    assert reader.metadata.author == "Åmåls kommun"
+    pages = len(reader.pages)
+    assert pages > 1 and all(f"Sida {n} av {pages}" in text for n in range(1, pages + 1))  # in the footer
+    assert ChangeLogEntry.objects.filter(event="export", object_type="risks.securityanalysis").exists()
+
+
+def test_it_sums_up_the_analysis(analysis, personas, amal, make_system):
+    services.analysis_update(actor=None, analysis=analysis, summary="Skolans system är <b>utsatta</b>.")
+    unused = make_system(unit="BUF", name="Matsedeln")
+    information_set = system_services.information_set_create(actor=None, system=unused, name="Menyer")
+    proposal = classification_services.classification_save(
+        actor=personas["strategist"].user,
+        information_set=information_set,
+        levels={"K": "0", "R": "0", "T": "0"},
+        motivation="Offentlig information.",
+        propose=True,
+    )
+    classification_services.classification_approve(actor=personas["administrator"].user, classification=proposal)
+    _response, _reader, text = _report(personas["strategist"].client(), analysis)
+    assert "Åmåls kommun" in text and "Informationssäkerhetsanalys" in text
+    assert "Barn- och utbildningsförvaltningen" in text and "2023-01-01 – 2026-12-31" in text
+    assert "Skolans system är <b>utsatta</b>." in text  # the user's text, as text
+    assert "2 system omfattas av analysen." in text and "2 risker är bedömda." in text
+    assert "omfattas inte av riskanalysen (POL-3.23): Matsedeln." in text
+    assert "1 åtgärd, varav 1 pågående eller ej påbörjad och 1 försenad." in text
+    assert "Hög 1 0" in text and "Medelhög 0 1" in text and "Låg 1 1" in text  # per level before/after
+    assert "Före behandling (2 risker)" in text and "Efter behandling (kvarstående risk) (2 risker)" in text
+    assert "Inför tvåfaktorsinloggning (Teknisk)" in text and "Klart senast: 2026-10-01 (Försenad)" in text
+
+
+def test_it_lists_the_risks_from_the_chosen_level(analysis, personas):
+    client = personas["unit_head_buf"].client()
+    _response, _reader, default = _report(client, analysis)  # from Hög, the second-highest level
+    assert "Risker på nivån Hög eller högre" in default
+    assert "=obehörig loggar in" in default and "journaler försvinner" not in default
+    assert "Behandling: Reducera (@MFA minskar sannolikheten)" in default and "Kvarstående: 1 × 4 Medelhög" in default
+    _response, _reader, low = _report(client, analysis, "?niva=low")
+    assert "=obehörig loggar in" in low and "journaler försvinner" in low
+    _response, _reader, extreme = _report(client, analysis, "?niva=extreme")
+    assert "=obehörig loggar in" not in extreme and "Inga risker på den nivån." in extreme
+    assert client.get(_url(analysis, "?niva=okand")).status_code == 404
+
+
+def test_it_leaves_the_decision_blank_until_reported_then_prints_it(analysis, personas):
+    client = personas["board_member_bun"].client()
+    _response, _reader, text = _report(client, analysis)
+    assert "Sammanträdesdatum Paragraf Diarienummer" in text
+    services.analysis_complete(actor=None, analysis=analysis)
+    services.analysis_report(
+        actor=None,
+        analysis=analysis,
+        board=analysis.unit.governing_board,
+        meeting_date=datetime.date(2026, 12, 9),
+        paragraph=112,
+        diary_number="2026-00014",
+    )
+    _response, _reader, text = _report(client, analysis)
+    assert "Barn- och utbildningsnämnden" in text
+    assert "Sammanträdesdatum 2026-12-09" in text and "Paragraf § 112" in text and "Diarienummer 2026-00014" in text
+
+
+def test_it_makes_an_archival_pdf_a(analysis, personas):
+    response, reader, text = _report(personas["unit_head_buf"].client(), analysis, "?arkiv=1")
+    assert "%28arkiv%29.pdf" in response["Content-Disposition"]
+    xmp = reader.xmp_metadata.stream.get_data()
+    assert b'pdfaid:part="3"' in xmp or b"<pdfaid:part>3</pdfaid:part>" in xmp
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert "arkivexemplar, PDF/A" in text
+
+
+def test_it_shows_a_steward_only_their_systems_risks(analysis, personas):
+    _response, _reader, text = _report(personas["employee_vaf"].client(), analysis, "?niva=low")
+    assert "journaler försvinner" in text and "obehörig loggar in" not in text
+    assert "1 risk är bedömd." in text and "Inför tvåfaktorsinloggning" not in text
+
+
+def test_it_gives_nothing_to_a_user_who_cannot_see_the_analysis(analysis, personas):
+    assert personas["coordinator_vaf"].client().get(_url(analysis)).status_code == 404
+    assert personas["unit_head_buf"].client().post(_url(analysis)).status_code == 405
+
+
+def test_it_asks_as_many_queries_for_20_risks_as_for_2(analysis, personas, make_system):
+    client = personas["strategist"].client()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            _report(client, analysis, "?niva=low")
+        return len(captured)
+
+    before = queries()
+    add_risks(analysis, make_system, 18)
+    assert queries() == before
