@@ -114,7 +114,7 @@ class UI:
         SHOT_DIR.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SHOT_DIR / f"{self.name}-{self.shots}.png", full_page=True)
         assert_accessible(self.page)
-        expect(self.page.locator(f"footer a[href='{reverse('core:policy')}']")).to_have_count(1)
+        expect(self.page.locator(f"footer a[href='{reverse('policy:current')}']")).to_have_count(1)
 
     def login(self, username: str, password: str = PASSWORD) -> None:
         """Through the real form, as a person would (so django-axes and the login event run)."""

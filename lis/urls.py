@@ -4,6 +4,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("lis.core.urls")),
+    path("policy/", include("lis.plans.policy_urls")),
     path("organisation/", include("lis.organisation.urls")),
     path("system/", include("lis.systems.urls")),
     path("risker/", include("lis.risks.urls")),

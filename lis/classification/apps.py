@@ -7,4 +7,4 @@ class ClassificationConfig(AppConfig):
     verbose_name = "Informationsklassning"
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers POL-3.22)
+        from . import history, rules  # noqa: F401  (registers POL-3.22 and how its history reads)

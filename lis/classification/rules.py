@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from lis.compliance.registry import Finding, rule
 from lis.systems.models import InformationSystem
 from lis.systems.rules import findings_per_unit
 
 
-@rule("POL-3.22")
+@rule(
+    "POL-3.22",
+    partial=gettext_lazy(
+        "att varje system har en fastställd klassning av all sin information. Att systemet är dokumenterat "
+        "i informationssäkerhetsanalysen kontrolleras under POL-2.5."
+    ),
+)
 def every_system_classified() -> list[Finding]:
     unclassified = InformationSystem.objects.exclude(status=InformationSystem.Status.DECOMMISSIONED).filter(
         classified=False
     )
     return findings_per_unit(
         unclassified,
-        _("%(count)s system har ingen fastställd klassning av all sin information: %(systems)s"),
+        ngettext_lazy(
+            "%(count)s system har ingen fastställd klassning av all sin information: %(systems)s",
+            "%(count)s system har ingen fastställd klassning av all sin information: %(systems)s",
+            "count",
+        ),
         "klassad=nej",
     )

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis.core import access
 from lis.core.changelog import record_event
 from lis.core.models import User
+from lis.core.notifications import notify
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
 from lis.systems.models import InformationSet, InformationSystem
 
 from .models import Classification
+from .selectors import approvers
 
 Status = Classification.Status
 
@@ -97,12 +100,22 @@ def classification_propose(*, actor: User | None, classification: Classification
     _require_manage(actor, classification.information_set)
     if classification.status != Status.DRAFT:
         raise ValidationError(_("Bara ett utkast kan föreslås."))
-    return update_object(
+    update_object(
         classification,
         {"status": Status.PROPOSED, "proposed_by": actor, "proposed_at": timezone.now()},
         actor=actor,
         validate=_validate,
     )
+    information_set = classification.information_set
+    notify(
+        recipients=approvers(information_set.system, exclude=actor),
+        message=_("En klassning av %(set)s i %(system)s är föreslagen och väntar på att du fastställer den.")
+        % {"set": information_set.name, "system": information_set.system.name},
+        link=reverse("systems:system_detail", args=[information_set.system_id]) + "?flik=klassning",
+        actor=actor,
+        email=False,  # e-mail comes with the reminders
+    )
+    return classification
 
 
 @transaction.atomic

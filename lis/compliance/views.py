@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_unit: OrderedDict[str, list[tuple]] = OrderedDict()
     for result in results:
         for finding in result.findings:
+            if finding.may_follow is not None and not finding.may_follow(p):
+                finding = replace(finding, link="", link_text="")
             key = finding.unit.name if finding.unit is not None else ""
             by_unit.setdefault(key, []).append((result.requirement, finding))
     checked = [r for r in results if r.checked]
@@ -33,6 +36,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "results": results,
             "by_unit": sorted(by_unit.items(), key=lambda item: (item[0] != "", item[0])),
             "met_count": sum(r.met for r in checked),
+            "partial_count": sum(bool(r.partial) for r in checked),
             "checked_count": len(checked),
             "unchecked": [r for r in results if not r.checked],
         },

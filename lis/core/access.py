@@ -197,6 +197,12 @@ def can_view_compliance(p: Principal) -> bool:
     return p.sees_everything or bool(p.viewed_unit_paths) or bool(p.board_ids)
 
 
+def can_publish_policy(p: Principal) -> bool:
+    """The säkerhetsstrateg keeps the policy updated and available (POL-3.7): publishes its
+    versions and records the decisions that adopted them."""
+    return p.has_role("security_strategist")
+
+
 def can_view_changelog(p: Principal) -> bool:
     """The whole kommun's change log (each object's Historik follows the object's access)."""
     return p.sees_everything

@@ -11,12 +11,14 @@ import contextvars
 import datetime
 import decimal
 import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -38,14 +40,17 @@ def dry_run() -> Iterator[None]:
 
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("lis_request_id", default=None)
+# What the client called its request (X-Request-ID), kept beside LIS's own id, never instead of it.
+_client_request_id: contextvars.ContextVar[str] = contextvars.ContextVar("lis_client_request_id", default="")
 
 
-def set_request_id(value: str | None) -> contextvars.Token:
-    return _request_id.set(value)
+def set_request_id(value: str | None, *, client_value: str = "") -> tuple[contextvars.Token, contextvars.Token]:
+    return _request_id.set(value), _client_request_id.set(client_value)
 
 
-def reset_request_id(token: contextvars.Token) -> None:
-    _request_id.reset(token)
+def reset_request_id(tokens: tuple[contextvars.Token, contextvars.Token]) -> None:
+    _request_id.reset(tokens[0])
+    _client_request_id.reset(tokens[1])
 
 
 def current_request_id() -> str:
@@ -93,11 +98,13 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 
 def _entry_payload(entry: ChangeLogEntry) -> bytes:
-    """The hashed content of an entry: every column but the hash itself."""
+    """The signed content of an entry: every column but the hash itself."""
     data = {
         "sequence": entry.sequence,
         "timestamp": entry.timestamp.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
         "request_id": entry.request_id,
+        "client_request_id": entry.client_request_id,
+        "key_id": entry.key_id,
         "user_id": entry.user_id,
         "user_name": entry.user_name,
         "action": entry.action,
@@ -111,8 +118,27 @@ def _entry_payload(entry: ChangeLogEntry) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+class UnknownKey(Exception):
+    """An entry names a key LIS has not been given (LIS_CHANGELOG_KEY_FILE)."""
+
+
+def current_key_id() -> str:
+    """The key that signs new entries: the last one configured."""
+    return next(reversed(settings.LIS_CHANGELOG_KEYS))
+
+
+def sign(key_id: str, payload: bytes) -> str:
+    """HMAC-SHA256 with a key the database does not hold: someone who can rewrite rows cannot
+    recompute the chain after a change."""
+    try:
+        key = settings.LIS_CHANGELOG_KEYS[key_id]
+    except KeyError:
+        raise UnknownKey(key_id) from None
+    return hmac.new(key.encode(), payload, hashlib.sha256).hexdigest()
+
+
 def compute_hash(entry: ChangeLogEntry) -> str:
-    return hashlib.sha256(_entry_payload(entry)).hexdigest()
+    return sign(entry.key_id, _entry_payload(entry))
 
 
 def _user_name(user: User | None) -> str:
@@ -156,6 +182,8 @@ def _append(
             sequence=head.sequence + 1,
             timestamp=timezone.now(),
             request_id=current_request_id(),
+            client_request_id=_client_request_id.get(),
+            key_id=current_key_id(),
             user=actor,
             user_name=user_name if user_name is not None else _user_name(actor),
             action=action,
@@ -260,8 +288,17 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
                 entry.pk,
                 "föregående hash stämmer inte (en post före denna är ändrad, borttagen eller omordnad)",
             )
-        if compute_hash(entry) != entry.hash:
-            yield ChainProblem(entry.sequence, entry.pk, "innehållet är ändrat efter att posten skrevs")
+        try:
+            intact = hmac.compare_digest(compute_hash(entry), entry.hash)
+        except UnknownKey:
+            yield ChainProblem(
+                entry.sequence,
+                entry.pk,
+                f"nyckeln {entry.key_id!r} saknas i LIS_CHANGELOG_KEY_FILE och kan inte kontrolleras",
+            )
+        else:
+            if not intact:
+                yield ChainProblem(entry.sequence, entry.pk, "innehållet är ändrat efter att posten skrevs")
         expected_prev = entry.hash
         expected_sequence = entry.sequence + 1
         last_sequence = entry.sequence
@@ -273,3 +310,64 @@ def verify_chain(batch_size: int = 2000) -> Iterator[ChainProblem]:
             f"kedjans huvud pekar på post {head.sequence} men sista posten är {last_sequence} "
             "(poster i slutet är borttagna eller ändrade)",
         )
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's head at a moment, signed, to keep outside LIS (a file, the diarium, e-mail).
+    A later `verify_changelog --checkpoint` proves that nothing up to that entry has been
+    changed or removed since, even by someone who can write to the database."""
+
+    sequence: int
+    hash: str
+    created_at: str
+    key_id: str
+    signature: str = ""
+
+    def _signed_part(self) -> bytes:
+        return f"{self.sequence}|{self.hash}|{self.created_at}|{self.key_id}".encode()
+
+    def signed(self) -> Checkpoint:
+        return Checkpoint(
+            self.sequence, self.hash, self.created_at, self.key_id, sign(self.key_id, self._signed_part())
+        )
+
+    def signature_valid(self) -> bool:
+        try:
+            return hmac.compare_digest(sign(self.key_id, self._signed_part()), self.signature)
+        except UnknownKey:
+            return False
+
+    def as_line(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+    @classmethod
+    def from_line(cls, line: str) -> Checkpoint:
+        data = json.loads(line)
+        return cls(
+            sequence=int(data["sequence"]),
+            hash=str(data["hash"]),
+            created_at=str(data["created_at"]),
+            key_id=str(data["key_id"]),
+            signature=str(data["signature"]),
+        )
+
+
+def checkpoint_create() -> Checkpoint:
+    head = ChangeLogHead.objects.filter(pk=1).first()
+    sequence, digest = (head.sequence, head.hash) if head else (0, GENESIS_HASH)
+    now = timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds")
+    return Checkpoint(sequence, digest, now, current_key_id()).signed()
+
+
+def anchor_problem(digest: str, sequence: int | None = None) -> str | None:
+    """Why an externally kept head is not in the chain at its position, or None if it is. The
+    chain may have grown past it; what matters is that the anchored entry is still there."""
+    if sequence == 0 and digest == GENESIS_HASH:
+        return None
+    entry = ChangeLogEntry.objects.filter(hash=digest).only("sequence").first()
+    if entry is None:
+        return f"hashen {digest} finns inte i kedjan: poster fram till den har ändrats eller tagits bort"
+    if sequence is not None and entry.sequence != sequence:
+        return f"hashen {digest} står på post {entry.sequence}, inte på post {sequence}: kedjan är omordnad"
+    return None

@@ -18,7 +18,7 @@ NAVIGATION = [
     ("plans:routine_list", _("Rutiner"), None, ()),
     ("compliance:overview", _("Efterlevnad"), "compliance", ()),
     ("core:changelog", _("Historik"), "changelog", ()),
-    ("core:policy", _("Policyn"), None, ()),
+    ("policy:current", _("Policyn"), None, ()),
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.conf import settings
@@ -11,14 +12,14 @@ from django.utils.functional import SimpleLazyObject
 from . import access
 from .changelog import reset_request_id, set_request_id
 
+CLIENT_REQUEST_ID_MAX = 64
+_UNSAFE = re.compile(r"[^A-Za-z0-9._:/+=-]")
 
-def _request_id_from(header: str | None) -> str:
-    if header:
-        try:
-            return str(uuid.UUID(header))
-        except ValueError:
-            pass
-    return str(uuid.uuid4())
+
+def client_request_id(header: str | None) -> str:
+    """The client's own X-Request-ID, reduced to harmless characters and 64 of them: kept beside
+    LIS's request id so a proxy's trace can be followed, never trusted as LIS's id."""
+    return _UNSAFE.sub("", header or "")[:CLIENT_REQUEST_ID_MAX]
 
 
 class RequestContextMiddleware:
@@ -26,8 +27,8 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = _request_id_from(request.headers.get("X-Request-ID"))
-        token = set_request_id(request_id)
+        request_id = str(uuid.uuid4())
+        token = set_request_id(request_id, client_value=client_request_id(request.headers.get("X-Request-ID")))
         request.principal = SimpleLazyObject(lambda: access.principal_for(request.user))
         try:
             response = self.get_response(request)

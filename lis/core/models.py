@@ -18,9 +18,11 @@ class User(AbstractUser):
 class ChangeLogEntry(models.Model):
     """One recorded change or event (POL-2.3: "hanteringen ... ska vara spårbar").
 
-    Written in the same transaction as the change it records. Entries are append-only and
-    hash-chained: each entry's hash covers its own content and the previous entry's hash, so
-    altering, removing or reordering a row breaks the chain (`manage.py verify_changelog`).
+    Written in the same transaction as the change it records. Entries are append-only (in
+    PostgreSQL a trigger refuses UPDATE and DELETE) and chained: each entry's hash is an HMAC, with
+    a key kept outside the database, of its own content and the previous entry's hash, so
+    altering, removing or reordering a row breaks the chain and cannot be covered up by
+    recomputing it (`manage.py verify_changelog`).
     """
 
     class Action(models.TextChoices):
@@ -32,6 +34,10 @@ class ChangeLogEntry(models.Model):
     sequence = models.PositiveBigIntegerField(unique=True, editable=False)
     timestamp = models.DateTimeField(db_index=True)
     request_id = models.CharField(max_length=36, db_index=True)
+    # The client's X-Request-ID as it sent it (sanitised, at most 64 characters): the client's claim.
+    client_request_id = models.CharField(max_length=64, blank=True)
+    # Which of LIS_CHANGELOG_KEYS signed this entry (rotation adds a key; old entries keep theirs).
+    key_id = models.CharField(max_length=20)
     # No database constraint: the log must outlive the accounts it names, unchanged.
     user = models.ForeignKey(
         User,

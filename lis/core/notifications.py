@@ -15,15 +15,22 @@ logger = logging.getLogger(__name__)
 
 
 def notify(
-    *, recipients: list[User], message: str, link: str = "", subject: str = "", actor: User | None = None
+    *,
+    recipients: list[User],
+    message: str,
+    link: str = "",
+    subject: str = "",
+    actor: User | None = None,
+    email: bool = True,
 ) -> int:
-    """Create one notification per recipient and e-mail those with an address after commit."""
+    """Create one notification per recipient and, when `email`, e-mail those with an address
+    after commit."""
     created = 0
     for user in {u.pk: u for u in recipients}.values():
         Notification.objects.create(recipient=user, message=message[:500], link=link)
         created += 1
         address = user.email or getattr(getattr(user, "person", None), "email", "")
-        if address:
+        if email and address:
             transaction.on_commit(lambda address=address: _send(address, subject or message, message, link))
     if created:
         record_event("notification", user=actor, details={"recipients": created, "message": message[:200]})

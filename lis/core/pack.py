@@ -18,6 +18,9 @@ from typing import Any
 from django.conf import settings
 
 REQUIREMENT_KINDS = {"data", "rule", "flow", "rule+flow"}
+# A sekretess marking is printed in the page header of every PDF page and spreadsheet sheet;
+# Excel allows 255 characters in a header, including its formatting codes.
+SECRECY_MARKING_MAX_LENGTH = 200
 
 
 class PackError(Exception):
@@ -64,6 +67,16 @@ class Requirement:
 
 
 @dataclass(frozen=True)
+class PolicyAdoption:
+    """The decision of kommunfullmäktige that adopted the pack's policy text, when the pack states it."""
+
+    board: str  # the board's short name, e.g. KF
+    meeting_date: datetime.date
+    paragraph: int
+    diary_number: str
+
+
+@dataclass(frozen=True)
 class PolicyPack:
     path: Path
     id: str
@@ -73,7 +86,7 @@ class PolicyPack:
     policy_title: str
     policy_file: Path
     policy_version: str
-    policy_adoption: str
+    policy_adoption: PolicyAdoption | None
     reference_organisation: Path | None
     aspects: tuple[Choice, ...]
     levels: tuple[Choice, ...]
@@ -105,6 +118,7 @@ class PolicyPack:
     diary_series_per_board: bool
     incident_categories: tuple[str, ...]
     incident_clocks: tuple[dict[str, Any], ...]
+    secrecy_marking: str
     requirements: tuple[Requirement, ...]
 
     def requirement(self, requirement_id: str) -> Requirement:
@@ -112,6 +126,11 @@ class PolicyPack:
             if requirement.id == requirement_id:
                 return requirement
         raise KeyError(requirement_id)
+
+    def choice_name(self, choices: str, key: Any) -> str:
+        """The name of `key` among the pack's `choices` (e.g. "treatments", "aspects"); the key
+        itself when the pack no longer has it."""
+        return next((c.name for c in getattr(self, choices) if c.key == str(key)), str(key))
 
     def risk_level(self, likelihood: int, consequence: int) -> Choice:
         key = self.risk_matrix[likelihood - 1][consequence - 1]
@@ -208,6 +227,7 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
         list: "en lista",
         dict: "en tabell",
         float: "ett tal",
+        datetime.date: "ett datum (ÅÅÅÅ-MM-DD)",
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " eller ".join(names.get(k, k.__name__) for k in kinds)
@@ -295,6 +315,10 @@ def load_pack(path: Path) -> PolicyPack:
         for part in ("key", "name", "recipient"):
             r.check(f"incidents.clocks[{index}].{part}", clock.get(part), str)
 
+    secrecy_marking = r.get("documents.secrecy_marking", str).strip()
+    if len(secrecy_marking) > SECRECY_MARKING_MAX_LENGTH or "\n" in secrecy_marking:
+        raise PackError("documents.secrecy_marking", f"ska vara en rad med högst {SECRECY_MARKING_MAX_LENGTH} tecken.")
+
     requirements = []
     seen_ids: set[str] = set()
     for index, item in enumerate(r.get("requirements", list)):
@@ -315,6 +339,19 @@ def load_pack(path: Path) -> PolicyPack:
     if not policy_file.is_file():
         raise PackError("policy_document.file", f"pekar på {policy_file}, som inte finns.")
 
+    policy_adoption = None
+    if r.get("policy_document.adopted", dict, default=None) is not None:
+        policy_adoption = PolicyAdoption(
+            board=r.get("policy_document.adopted.board", str),
+            meeting_date=r.get("policy_document.adopted.meeting_date", datetime.date),
+            paragraph=r.get("policy_document.adopted.paragraph", int),
+            diary_number=r.get("policy_document.adopted.diary_number", str),
+        )
+        if isinstance(policy_adoption.meeting_date, datetime.datetime):
+            raise PackError("policy_document.adopted.meeting_date", "ska vara ett datum utan klockslag.")
+        if policy_adoption.paragraph < 1:
+            raise PackError("policy_document.adopted.paragraph", "ska vara 1 eller större.")
+
     reference = r.get("reference.organisation", str, default="")
     reference_file = path.parent / reference if reference else None
     if reference_file is not None and not reference_file.is_file():
@@ -329,7 +366,7 @@ def load_pack(path: Path) -> PolicyPack:
         policy_title=r.get("policy_document.title", str),
         policy_file=policy_file,
         policy_version=r.get("policy_document.version", str),
-        policy_adoption=r.get("policy_document.adoption", str, default=""),
+        policy_adoption=policy_adoption,
         reference_organisation=reference_file,
         aspects=aspects,
         levels=levels,
@@ -361,6 +398,7 @@ def load_pack(path: Path) -> PolicyPack:
         diary_series_per_board=r.get("diary_number.series_per_board", bool),
         incident_categories=tuple(r.get("incidents.categories", list)),
         incident_clocks=clocks,
+        secrecy_marking=secrecy_marking,
         requirements=tuple(requirements),
     )
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
+from django.apps import apps
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from . import access
 from .changelog import object_type_of
-from .history import HistoryRow, present
-from .models import ChangeLogEntry
+from .history import HistoryRow, history_object_types, object_kind, present, unit_condition
+from .models import ChangeLogEntry, User
 
 
 def history_for(
@@ -40,15 +45,68 @@ def history_for(
     return page_obj, present(principal, list(page_obj.object_list))
 
 
+# The actor filter's value for entries written by LIS itself (commands, the demo loader).
+SYSTEM_ACTOR = "system"
+
+
+@dataclass
+class ChangeLogFilters:
+    actor: str = ""  # a login's id, SYSTEM_ACTOR, or "" for everyone
+    object_type: str = ""
+    action: str = ""
+    unit: models.Model | None = None  # an OrgUnit: entries about it and what belongs to it
+    date_from: datetime.date | None = None  # days in Europe/Stockholm, both included
+    date_to: datetime.date | None = None
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def changelog_visible_to(
-    principal: access.Principal, *, page: int = 1, per_page: int = 50, object_type: str = "", action: str = ""
+    principal: access.Principal, *, filters: ChangeLogFilters | None = None, page: int = 1, per_page: int = 50
 ) -> tuple[Page, list[HistoryRow]]:
-    """The whole change log, for those who see everything."""
+    """The whole change log, for those who see everything, filtered; a fixed number of queries
+    whatever its size."""
     access.require(access.can_view_changelog(principal))
+    filters = filters or ChangeLogFilters()
     queryset = ChangeLogEntry.objects.order_by("-sequence")
-    if object_type:
-        queryset = queryset.filter(object_type=object_type)
-    if action:
-        queryset = queryset.filter(action=action)
+    if filters.actor == SYSTEM_ACTOR:
+        queryset = queryset.filter(user__isnull=True)
+    elif filters.actor:
+        queryset = queryset.filter(user_id=int(filters.actor))
+    if filters.object_type:
+        queryset = queryset.filter(object_type=filters.object_type)
+    if filters.action:
+        queryset = queryset.filter(action=filters.action)
+    if filters.unit is not None:
+        queryset = queryset.filter(unit_condition([filters.unit.path]))
+    if filters.date_from is not None:
+        queryset = queryset.filter(timestamp__gte=_start_of_day(filters.date_from))
+    if filters.date_to is not None:
+        queryset = queryset.filter(timestamp__lt=_start_of_day(filters.date_to + datetime.timedelta(days=1)))
     page_obj = Paginator(queryset, per_page).get_page(page)
     return page_obj, present(principal, list(page_obj.object_list))
+
+
+def changelog_filter_choices(principal: access.Principal) -> dict[str, Any]:
+    """The choices of the change log's filters: every login by the name this viewer may see
+    (skyddad identitet pseudonymised and sorted last, POL-3.30), the kinds of object, and the
+    units (a queryset, read once by the form)."""
+    access.require(access.can_view_changelog(principal))
+    people = []
+    for user in User.objects.select_related("person__unit"):
+        person = getattr(user, "person", None)
+        label = access.user_label(principal, user)
+        masked = person is not None and label != str(person)
+        if person is not None and not masked and person.unit is not None:
+            label = f"{label} ({person.unit})"
+        people.append((masked, label.casefold(), str(user.pk), label))
+    return {
+        "actors": [(pk, label) for _masked, _key, pk, label in sorted(people)],
+        "object_types": sorted(
+            ((object_type, object_kind(object_type)) for object_type in history_object_types()),
+            key=lambda item: item[1].casefold(),
+        ),
+        "units": apps.get_model("organisation", "OrgUnit").objects.order_by("path"),
+    }

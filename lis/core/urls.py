@@ -5,7 +5,6 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("policy/", views.policy, name="policy"),
     path("logga-in/", views.login_view, name="login"),
     path("logga-ut/", views.logout_view, name="logout"),
     path("historik/", views.changelog, name="changelog"),

@@ -1,4 +1,4 @@
-"""The shell: start page, published policy, login/logout, whole-kommun change log."""
+"""The shell: start page, login/logout, whole-kommun change log. The published policy is lis.plans'."""
 
 from __future__ import annotations
 
@@ -9,23 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .forms import ChangeLogFilterForm
 from .models import ChangeLogEntry, Notification
-from .pack import get_pack
-from .policytext import parse_policy_text
-from .selectors import changelog_visible_to
+from .selectors import SYSTEM_ACTOR, ChangeLogFilters, changelog_filter_choices, changelog_visible_to
 
 
 def home(request: HttpRequest) -> HttpResponse:
     p = request.principal
     return render(request, "core/home.html", {"my_roles": p.assignments, "principal": p})
-
-
-@login_not_required
-def policy(request: HttpRequest) -> HttpResponse:
-    """POL-2.4: the current policy, reachable from every page, even before logging in."""
-    pack = get_pack()
-    blocks = parse_policy_text(pack.policy_file.read_text(encoding="utf-8"))
-    return render(request, "core/policy.html", {"blocks": blocks, "pack": pack})
 
 
 class LoginView(auth_views.LoginView):
@@ -44,22 +35,28 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def changelog(request: HttpRequest) -> HttpResponse:
-    """The whole change log, for those who see everything (POL-2.3)."""
-    page, rows = changelog_visible_to(
-        request.principal,
-        page=request.GET.get("sida", 1),
-        object_type=request.GET.get("typ", "")[:100],
-        action=request.GET.get("handling", "")[:10],
+    """The whole change log, for those who see everything (POL-2.3), filtered by person, kind
+    of object, unit, kind of entry and dates. Invalid filters show their errors and no rows."""
+    p = request.principal
+    form = ChangeLogFilterForm(
+        request.GET,
+        **changelog_filter_choices(p),
+        actions=ChangeLogEntry.Action.choices,
+        system_actor=SYSTEM_ACTOR,
     )
-    return render(
-        request,
-        "core/changelog.html",
-        {
-            "page": page,
-            "rows": rows,
-            "actions": ChangeLogEntry.Action.choices,
-        },
-    )
+    page, rows = None, []
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = ChangeLogFilters(
+            actor=data["person"],
+            object_type=data["typ"],
+            action=data["handling"],
+            unit=data["enhet"],
+            date_from=data["fran"],
+            date_to=data["till"],
+        )
+        page, rows = changelog_visible_to(p, filters=filters, page=request.GET.get("sida", 1))
+    return render(request, "core/changelog.html", {"form": form, "page": page, "rows": rows})
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -7,4 +7,4 @@ class OrganisationConfig(AppConfig):
     verbose_name = "Organisation"
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the organisation's compliance rules)
+        from . import history, rules  # noqa: F401  (registers the organisation's compliance rules and history)

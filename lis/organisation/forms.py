@@ -7,10 +7,44 @@ from django.utils.translation import gettext_lazy as _
 
 from lis.core import access
 from lis.core.access import Principal
-from lis.core.forms import DateInput
+from lis.core.forms import DateInput, PickerWidget
 
 from .models import Board, OrgUnit, Person, Role, RoleAssignment
 from .selectors import active_q, people_visible_to
+
+
+def person_choice_label(principal: Principal | None, person: Person) -> str:
+    """How a person is told apart in every choice list: "Förnamn Efternamn (Enhet, titel)".
+    A skyddad identitet stays a pseudonym and reveals no unit or title (POL-3.30)."""
+    label = access.person_label(principal, person) if principal is not None else str(person)
+    if label != str(person):
+        return label
+    details = [part for part in (person.unit.name if person.unit_id else "", person.title) if part]
+    return f"{label} ({', '.join(details)})" if details else label
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Pick one person; the queryset should select_related("unit") (people_choices does)."""
+
+    def __init__(self, *args, principal: Principal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principal = principal
+
+    def label_from_instance(self, person: Person) -> str:
+        return person_choice_label(self.principal, person)
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Pick several people: checkboxes with a filter box (PickerWidget), not a ctrl-click list."""
+
+    widget = PickerWidget
+
+    def __init__(self, *args, principal: Principal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.principal = principal
+
+    def label_from_instance(self, person: Person) -> str:
+        return person_choice_label(self.principal, person)
 
 
 class BoardForm(forms.ModelForm):
@@ -74,10 +108,14 @@ class RoleAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            people_visible_to(principal).filter(active_q()).order_by(*access.person_ordering(principal))
+        self.fields["person"] = PersonChoiceField(
+            label=self.fields["person"].label,
+            queryset=people_visible_to(principal)
+            .filter(active_q())
+            .select_related("unit")
+            .order_by(*access.person_ordering(principal)),
+            principal=principal,
         )
-        self.fields["person"].label_from_instance = lambda person: access.person_label(principal, person)
         units = OrgUnit.objects.filter(active_q())
         if not principal.manages_everything:
             units = units.filter(principal.unit_filter(manage=True))

@@ -212,6 +212,27 @@ def mandate_period_for(day: datetime.date, anchor: str = MandatePeriod.Anchor.BO
     return period
 
 
+def _opens_on(election_year: int, starts_on: datetime.date) -> datetime.date:
+    a = get_pack().council_anchor
+    return min(starts_on, datetime.date(election_year + a.year_offset, a.month, a.day))
+
+
+def mandate_period_opens_on(period: MandatePeriod) -> datetime.date:
+    """The day work for `period` may begin: when the council's new term starts after the
+    election (the pack's council anchor), or the period's own start if that is earlier."""
+    return _opens_on(period.election_year, period.starts_on)
+
+
+def startable_mandate_periods(day: datetime.date, anchor: str = MandatePeriod.Anchor.BOARD) -> list[MandatePeriod]:
+    """The period containing `day`, and the next one once it has opened (its election held):
+    in the last months of a period a förvaltning prepares the next period's analysis and plan."""
+    current = mandate_period_for(day, anchor)
+    next_start = current.ends_on + datetime.timedelta(days=1)
+    if day < _opens_on(current.election_year + get_pack().mandate_length_years, next_start):
+        return [current]
+    return [current, mandate_period_for(next_start, anchor)]
+
+
 def current_mandate_period(anchor: str = MandatePeriod.Anchor.BOARD) -> MandatePeriod:
     return mandate_period_for(access.today(), anchor)
 

@@ -194,6 +194,7 @@ def load_plans_demo() -> None:
     refuse_in_production()
     units = {u.short_name: u for u in OrgUnit.objects.all()}
     boards = {b.short_name: b for b in Board.objects.all()}
+    services.policy_ensure_first_version()
     _load_plans(units)
     _load_continuity(units)
     _load_routines(units, boards)

@@ -8,24 +8,31 @@ from django.utils.translation import gettext_lazy as _
 from lis.core import access
 from lis.core.forms import DateInput
 from lis.core.pack import get_pack
+from lis.organisation.forms import PersonChoiceField
 from lis.organisation.models import Board, OrgUnit
 from lis.organisation.selectors import active_q, people_choices
-from lis.systems.forms import PersonChoiceField
 
-from .models import ContinuityContact, ContinuityStep, Routine
+from .models import ContinuityContact, ContinuityStep, Routine, check_review_dates
 
 
 class DecisionForm(forms.Form):
-    """A decision in a nämnd's or styrelse's minutes."""
+    """A decision in a nämnd's or styrelse's minutes. For a förvaltning's or bolag's own
+    document, `unit` limits the choice to the board that governs it."""
 
     board = forms.ModelChoiceField(label=_("Nämnd/styrelse"), queryset=Board.objects.none())
     meeting_date = forms.DateField(label=_("Sammanträdesdatum"), widget=DateInput())
     paragraph = forms.IntegerField(label=_("Paragraf (§)"), min_value=1, max_value=9999)
     diary_number = forms.CharField(label=_("Diarienummer"), max_length=40)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, unit: OrgUnit | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["board"].queryset = Board.objects.filter(active_q()).order_by("name")
+        if unit is not None:
+            self.fields["board"].queryset = Board.objects.filter(pk=unit.governing_board_id)
+            self.fields["board"].initial = unit.governing_board_id
+            self.fields["board"].empty_label = None
+            self.fields["board"].help_text = _("Nämnden eller styrelsen som styr %(unit)s.") % {"unit": unit.name}
+        else:
+            self.fields["board"].queryset = Board.objects.filter(active_q()).order_by("name")
         example = get_pack().format_diary_number(year=access.today().year, serial=14, board="KS")
         self.fields["diary_number"].help_text = _("Ärendets nummer i nämndens diarium, till exempel %(example)s.") % {
             "example": example
@@ -81,6 +88,11 @@ class ContinuityPlanForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
 
+    def clean(self):
+        data = super().clean()
+        check_review_dates(reviewed_on=data.get("reviewed_on"), review_due=data.get("review_due"))
+        return data
+
 
 class ContinuityStepForm(forms.ModelForm):
     class Meta:
@@ -115,7 +127,8 @@ class ContinuityContactForm(forms.ModelForm):
 
 
 class RoutineForm(forms.ModelForm):
-    upload = forms.FileField(
+    # Named as the model's field, so the service's errors about the document land on it.
+    file = forms.FileField(
         label=_("Ladda upp dokument"),
         required=False,
         help_text=_("PDF, Word (DOCX) eller OpenDocument (ODT), högst 10 MB. Ersätter tidigare uppladdad fil."),
@@ -138,5 +151,40 @@ class RoutineForm(forms.ModelForm):
             label=_("Ansvarig"),
             principal=principal,
         )
-        if self.instance.pk and self.instance.required:
+        if self.instance.required:
             self.fields["name"].disabled = True  # the policy's name for a required routine
+        else:
+            self.fields["owner_unit"].required = True
+            self.fields["owner_unit"].error_messages["required"] = _(
+                "Ange vilken förvaltning eller enhet som äger rutinen."
+            )
+
+
+class PolicyAdoptionForm(DecisionForm):
+    """Kommunfullmäktige's decision adopting a version of the policy."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        councils = Board.objects.filter(active_q(), kind=Board.Kind.COUNCIL).order_by("name")
+        self.fields["board"].queryset = councils
+        self.fields["board"].label = _("Antagen av")
+        if len(councils) == 1:
+            self.fields["board"].initial = councils[0].pk
+            self.fields["board"].empty_label = None
+
+
+class PolicyVersionForm(PolicyAdoptionForm):
+    """A new version of the policy, with the decision that adopted it."""
+
+    label = forms.CharField(label=_("Version"), max_length=20, help_text=_("Till exempel 2.0."))
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_(
+            "Den antagna texten. En rad som börjar med # är en rubrik, ## en underrubrik, - en punkt i en lista "
+            "och [^1]: en fotnot som texten hänvisar till med [^1]; varje annan rad är ett stycke."
+        ),
+    )
+
+    field_order = ["label", "title", "text", "board", "meeting_date", "paragraph", "diary_number"]

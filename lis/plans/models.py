@@ -3,9 +3,11 @@ routines are added here by issue 5 (BIL1-5)."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +189,15 @@ class ContinuityPlan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        check_review_dates(reviewed_on=self.reviewed_on, review_due=self.review_due)
+
+
+def check_review_dates(*, reviewed_on: datetime.date | None, review_due: datetime.date | None) -> None:
+    """The next review of a continuity plan comes after its last review."""
+    if reviewed_on is not None and review_due is not None and review_due <= reviewed_on:
+        raise ValidationError({"review_due": _("Nästa granskning ska ligga efter den senaste granskningen.")})
+
 
 class ContinuityStep(models.Model):
     """A step of a steps section (inledande aktiviteter, åtgärder avbrottsplan): what to do and who does it."""
@@ -292,3 +303,53 @@ class Routine(models.Model):
     @property
     def required(self) -> bool:
         return bool(self.key)
+
+
+class PolicyVersion(models.Model):
+    """A published version of the kommun's IT- och informationssäkerhetspolicy (POL-2.4), published
+    in LIS by the säkerhetsstrateg who keeps it updated and available (POL-3.7), with the decision
+    of kommunfullmäktige that adopted it. The newest published version is the one in force;
+    earlier ones stay readable. A version never changes, except that an adopting decision not yet
+    recorded (the pack's text loaded without one) can be recorded once."""
+
+    label = models.CharField(
+        _("version"),
+        max_length=20,
+        unique=True,
+        error_messages={"unique": _("Det finns redan en publicerad version med den beteckningen.")},
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    text = models.TextField(_("text"))
+    decision = models.OneToOneField(
+        Decision,
+        verbose_name=_("antagandebeslut"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="policy_version",
+    )
+    published_at = models.DateTimeField(_("publicerad"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publicerad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("policyversion")
+        verbose_name_plural = _("policyversioner")
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"decision"}:
+            raise ImmutableError("A published policy version is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("A published policy version is never removed.")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lis.compliance.registry import Finding, rule
 from lis.core import access
@@ -58,7 +59,13 @@ def plan_decided() -> list[Finding]:
     return findings
 
 
-@rule("POL-3.3")
+@rule(
+    "POL-3.3",
+    partial=gettext_lazy(
+        "att varje beslutad handlingsplan har en registrerad uppföljning under mandatperioden. Att nämnden "
+        "eller styrelsen i övrigt implementerar policyn kontrolleras inte här."
+    ),
+)
 def plan_followed_up() -> list[Finding]:
     """Every decided plan is followed up at least once in its mandatperiod."""
     period, plans = _current_plans()
@@ -165,7 +172,11 @@ def routines_adopted() -> list[Finding]:
     if missing:
         findings.append(
             Finding(
-                message=_("%(count)s av %(total)s rutiner som policyn kräver är inte antagna: %(names)s")
+                message=ngettext(
+                    "%(count)s av %(total)s rutiner som policyn kräver är inte antagen: %(names)s",
+                    "%(count)s av %(total)s rutiner som policyn kräver är inte antagna: %(names)s",
+                    len(missing),
+                )
                 % {"count": len(missing), "total": len(required), "names": ", ".join(missing)},
                 link=reverse("plans:routine_list"),
                 link_text=_("Visa rutinerna"),

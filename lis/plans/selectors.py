@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from lis.core import access
 from lis.core.access import Principal
 
-from .models import ActionPlan, ActionPlanVersion, ContinuityPlan, Routine
+from .models import ActionPlan, ActionPlanVersion, ContinuityPlan, PolicyVersion, Routine
 
 
 def plans_visible_to(p: Principal) -> QuerySet[ActionPlan]:
@@ -46,3 +46,17 @@ def routines_for(p: Principal) -> QuerySet[Routine]:
 
 def routine_get(p: Principal, pk: int) -> Routine:
     return get_object_or_404(routines_for(p), pk=pk)
+
+
+def policy_versions() -> QuerySet[PolicyVersion]:
+    """Every published version of the policy, the one in force first. The policy is public
+    (POL-2.4): everyone, logged in or not, reads every version."""
+    return PolicyVersion.objects.select_related("decision__board", "published_by__person")
+
+
+def policy_current() -> PolicyVersion | None:
+    return policy_versions().first()
+
+
+def policy_version_get(pk: int) -> PolicyVersion:
+    return get_object_or_404(policy_versions(), pk=pk)

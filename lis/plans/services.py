@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
-import zipfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lis.core import access
 from lis.core.changelog import record_create, record_delete
 from lis.core.models import User
-from lis.core.pack import get_pack
+from lis.core.pack import PackError, get_pack
+from lis.core.policytext import parse_policy_text
 from lis.core.services import create_object, update_object
-from lis.organisation.models import Board
-from lis.organisation.services import mandate_period_for
+from lis.core.uploads import store_document
+from lis.organisation.models import Board, MandatePeriod, OrgUnit
+from lis.organisation.services import startable_mandate_periods
 from lis.risks.models import Measure
 
 from .models import (
@@ -33,6 +31,7 @@ from .models import (
     ContinuityStep,
     Decision,
     FollowUp,
+    PolicyVersion,
     Routine,
 )
 
@@ -51,11 +50,24 @@ def decision_record(
     paragraph: int,
     diary_number: str,
     subject: str,
+    unit: OrgUnit | None = None,
 ) -> Decision:
+    """Record a decision of `board`. When the decision concerns a förvaltning's or bolag's own
+    document (its analysis, its plan), `unit` is given and only the board that governs it (a
+    joint nämnd, a bolag's styrelse) may have made it. A meeting after today has not been held."""
     pack = get_pack()
     errors: dict[str, str] = {}
-    if board.ended_on is not None and board.ended_on < meeting_date:
+    if unit is not None and board.pk != unit.governing_board_id:
+        errors["board"] = _("Beslutet fattas av %(board)s, som styr %(unit)s.") % {
+            "board": unit.governing_board.name,
+            "unit": unit.name,
+        }
+    elif board.ended_on is not None and board.ended_on < meeting_date:
         errors["board"] = _("Nämnden eller styrelsen hade upphört vid sammanträdet.")
+    if meeting_date > access.today():
+        errors["meeting_date"] = _(
+            "Sammanträdet kan inte ligga efter dagens datum. Registrera beslutet när det är fattat."
+        )
     try:
         year, serial = pack.parse_diary_number(diary_number, board=board.short_name)
     except ValueError:
@@ -101,12 +113,44 @@ def _quarter(day: datetime.date) -> str:
     return f"{day.year} K{(day.month - 1) // 3 + 1}"
 
 
+def _timeline(period: MandatePeriod, measures: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The tidsplan: the quarters that remain of the mandatperiod (all of them before it starts),
+    measures due earlier first and those due after the period last; and the undated measures."""
+    today = access.today()
+    first = max(period.starts_on, datetime.date(today.year, (today.month - 1) // 3 * 3 + 1, 1))
+    quarters: dict[str, list[str]] = {}
+    day = first
+    while day <= period.ends_on:
+        quarters[_quarter(day)] = []
+        day = datetime.date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
+    earlier: list[str] = []
+    after: list[str] = []
+    undated: list[str] = []
+    for m in measures:
+        if not m["due_on"]:
+            undated.append(m["title"])
+            continue
+        due = datetime.date.fromisoformat(m["due_on"])
+        if due > period.ends_on:
+            after.append(m["title"])
+        elif due < first:
+            earlier.append(m["title"])
+        else:
+            quarters[_quarter(due)].append(m["title"])
+    rows = [{"quarter": q, "measures": titles} for q, titles in quarters.items()]
+    if earlier:
+        rows.insert(0, {"quarter": _("Tidigare"), "measures": earlier})
+    if after:
+        rows.append({"quarter": _("Efter perioden"), "measures": after})
+    return rows, undated
+
+
 def plan_content(plan: ActionPlan) -> dict[str, Any]:
     """What the plan says now: each section's text, the measures it draws on, and the tidsplan
-    by quarter over the mandatperiod. Names are written as anyone may read them (POL-3.30)."""
+    by quarter over what remains of the mandatperiod. Names are written as anyone may read them
+    (POL-3.30)."""
     pack = get_pack()
     kinds = {m.key: m.name for m in pack.measure_types}
-    statuses = {s.key: s.name for s in pack.measure_statuses}
     measures = [
         {
             "id": m.pk,
@@ -114,21 +158,13 @@ def plan_content(plan: ActionPlan) -> dict[str, Any]:
             "kind": m.kind,
             "kind_name": kinds.get(m.kind, m.kind),
             "status": m.status,
-            "status_name": statuses.get(m.status, m.status),
+            "status_name": m.status_label,
             "responsible": access.person_label(PUBLIC, m.responsible),
             "due_on": m.due_on.isoformat() if m.due_on else "",
         }
         for m in plan_measures(plan)
     ]
-    quarters: dict[str, list[str]] = {}
-    day = plan.period.starts_on
-    while day <= plan.period.ends_on:
-        quarters[_quarter(day)] = []
-        day = datetime.date(day.year + (day.month + 2) // 12, (day.month + 2) % 12 + 1, 1)
-    undated = []
-    for m in measures:
-        label = _quarter(datetime.date.fromisoformat(m["due_on"])) if m["due_on"] else ""
-        (quarters[label] if label in quarters else undated).append(m["title"])
+    timeline, undated = _timeline(plan.period, measures)
     sections = []
     for section in pack.action_plan_sections:
         types = section.get("measure_types", [])
@@ -136,7 +172,7 @@ def plan_content(plan: ActionPlan) -> dict[str, Any]:
         if types:
             entry["measures"] = [m for m in measures if m["kind"] in types]
         if section.get("timeline"):
-            entry["timeline"] = [{"quarter": q, "measures": titles} for q, titles in quarters.items()]
+            entry["timeline"] = timeline
             entry["undated"] = undated
         sections.append(entry)
     return {"unit": plan.unit.name, "period": str(plan.period), "version": plan.version, "sections": sections}
@@ -162,13 +198,25 @@ def _locked_plan(plan: ActionPlan) -> ActionPlan:
     return ActionPlan.objects.select_for_update().select_related("unit", "period").get(pk=plan.pk)
 
 
+def plan_periods(day: datetime.date | None = None) -> list[MandatePeriod]:
+    """The mandatperioder a plan can be started for on `day`: the current one, and the next
+    once its election has been held."""
+    return startable_mandate_periods(day or access.today(), get_pack().action_plan_period_anchor)
+
+
 @transaction.atomic
-def plan_start(*, actor: User | None, unit, day: datetime.date | None = None) -> ActionPlan:
+def plan_start(*, actor: User | None, unit, period: MandatePeriod | None = None) -> ActionPlan:
+    """Start the unit's plan for the current mandatperiod, or `period` (the next one, in the
+    last months of the current)."""
     _require_plan_unit(actor, unit)
     if not unit.is_top_level:
         raise ValidationError({"unit": _("En handlingsplan görs för en förvaltning eller ett bolag.")})
-    period = mandate_period_for(day or access.today(), get_pack().action_plan_period_anchor)
-    return create_object(ActionPlan(unit=unit, period=period), actor=actor)
+    periods = plan_periods()
+    if period is not None and period not in periods:
+        raise ValidationError(
+            {"period": _("En plan kan göras för den pågående mandatperioden, och för nästa när valet är hållet.")}
+        )
+    return create_object(ActionPlan(unit=unit, period=period or periods[0]), actor=actor)
 
 
 @transaction.atomic
@@ -229,6 +277,7 @@ def plan_decide(
         raise ValidationError(_("Skicka planen för beslut innan beslutet registreras."))
     recorded = decision_record(
         actor=actor,
+        unit=locked.unit,
         subject=_("Handlingsplan %(period)s, %(unit)s, version %(version)s")
         % {"period": locked.period, "unit": locked.unit.name, "version": locked.version},
         **decision,
@@ -261,6 +310,7 @@ def follow_up_record(
         raise ValidationError({"followed_up_on": _("Uppföljningen kan inte ligga i framtiden.")})
     recorded = decision_record(
         actor=actor,
+        unit=plan.unit,
         subject=_("Uppföljning av handlingsplan %(period)s, %(unit)s")
         % {"period": plan.period, "unit": plan.unit.name},
         **decision,
@@ -381,8 +431,6 @@ def continuity_part_delete(*, actor: User | None, part: ContinuityStep | Continu
 # --- rutiner och riktlinjer (BIL1-8, BIL1-9) ---------------------------------------------------
 
 ROUTINE_FIELDS = ("name", "owner_unit", "owner", "version", "next_review", "content")
-MAX_ROUTINE_BYTES = 10 * 1024 * 1024
-ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 
 def routines_ensure_required() -> int:
@@ -396,28 +444,10 @@ def routines_ensure_required() -> int:
     return created
 
 
-def detect_document_type(data: bytes) -> str:
-    """'pdf', 'docx' or 'odt' from the content itself, never the file name; '' otherwise."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if not data.startswith(b"PK\x03\x04"):
-        return ""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                return "odt"
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                if any(name.lower().endswith("vbaproject.bin") for name in names):
-                    return ""  # macros: not a document we keep
-                return "docx"
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return ""
-    return ""
-
-
 def _validate_routine(routine: Routine) -> None:
     errors = {}
+    if not routine.required and routine.owner_unit_id is None:
+        errors["owner_unit"] = _("Ange vilken förvaltning eller enhet som äger rutinen.")
     if routine.status == Routine.Status.ADOPTED:
         if routine.owner_unit_id is None or routine.owner_id is None:
             errors["owner"] = _("En antagen rutin har en ägande enhet och en ansvarig person.")
@@ -432,14 +462,34 @@ def _require_routine(actor: User | None, routine: Routine) -> None:
         access.require(access.can_manage_routine(access.principal_for(actor), routine))
 
 
+def _save_with_upload(
+    routine: Routine, upload: tuple[str, bytes] | None, save: Callable[[dict[str, Any]], Routine]
+) -> Routine:
+    """Save the routine with its uploaded document, all or nothing: when the save fails, the
+    stored file is removed and the transaction writes nothing."""
+    changes = store_document(routine, "file", upload) if upload is not None else {}
+    try:
+        return save(changes)
+    except Exception:
+        if changes:
+            routine.file.storage.delete(changes["file"])
+        raise
+
+
 @transaction.atomic
-def routine_create(*, actor: User | None, **fields: Any) -> Routine:
-    """A local routine of a förvaltning or bolag (BIL1-9)."""
+def routine_create(*, actor: User | None, upload: tuple[str, bytes] | None = None, **fields: Any) -> Routine:
+    """A local routine of a förvaltning or bolag (BIL1-9), with its document when `upload`
+    (file name, content) is given."""
     routine = Routine(status=Routine.Status.DRAFT, **{k: v for k, v in fields.items() if k in ROUTINE_FIELDS})
+    _validate_routine(routine)  # a missing owning unit is the user's to fix, before access is decided on it
     _require_routine(actor, routine)
-    if routine.owner_unit_id is None:
-        raise ValidationError({"owner_unit": _("Ange vilken förvaltning eller enhet som äger rutinen.")})
-    return create_object(routine, actor=actor, validate=_validate_routine)
+
+    def save(changes: dict[str, Any]) -> Routine:
+        for name, value in changes.items():
+            setattr(routine, name, value)
+        return create_object(routine, actor=actor, validate=_validate_routine)
+
+    return _save_with_upload(routine, upload, save)
 
 
 @transaction.atomic
@@ -451,23 +501,11 @@ def routine_update(
     changes = {k: v for k, v in fields.items() if k in ROUTINE_FIELDS}
     if routine.status == Routine.Status.MISSING and (changes.get("content") or upload):
         changes["status"] = Routine.Status.DRAFT
-    if upload is not None:
-        name, data = upload
-        if len(data) > MAX_ROUTINE_BYTES:
-            raise ValidationError({"file": _("Filen är större än 10 MB.")})
-        kind = detect_document_type(data)
-        if not kind:
-            raise ValidationError({"file": _("Filen är inte en PDF-, Word- (DOCX) eller OpenDocument-fil (ODT).")})
-        previous = routine.file.name
-        routine.file.save(name, ContentFile(data), save=False)
-        changes |= {"file": routine.file.name, "file_name": Path(name).name[:200], "file_type": kind}
-        routine.file.name = previous  # the change is applied, and recorded, by update_object
-    try:
-        return update_object(routine, changes, actor=actor, validate=_validate_routine)
-    except ValidationError:
-        if upload is not None:
-            routine.file.storage.delete(changes["file"])
-        raise
+    return _save_with_upload(
+        routine,
+        upload,
+        lambda stored: update_object(routine, changes | stored, actor=actor, validate=_validate_routine),
+    )
 
 
 @transaction.atomic
@@ -485,4 +523,91 @@ def routine_adopt(
         {"status": Routine.Status.ADOPTED, "decision": recorded, "next_review": next_review},
         actor=actor,
         validate=_validate_routine,
+    )
+
+
+# --- IT- och informationssäkerhetspolicyn (POL-2.4, POL-3.7) -----------------------------------
+
+
+def _require_policy_publisher(actor: User | None) -> None:
+    if actor is not None:
+        access.require(access.can_publish_policy(access.principal_for(actor)))
+
+
+def _policy_adoption_record(*, actor: User | None, label: str, board: Board, **decision: Any) -> Decision:
+    """Kommunfullmäktige's decision adopting version `label` of the policy."""
+    if board.kind != Board.Kind.COUNCIL:
+        raise ValidationError({"board": _("Policyn antas av kommunfullmäktige. Välj kommunfullmäktige.")})
+    return decision_record(
+        actor=actor,
+        board=board,
+        subject=_("Antagande av IT- och informationssäkerhetspolicyn, version %(label)s") % {"label": label},
+        **decision,
+    )
+
+
+@transaction.atomic
+def policy_version_publish(*, actor: User | None, label: str, title: str, text: str, **decision: Any) -> PolicyVersion:
+    """Publish a version of the policy with the decision of kommunfullmäktige that adopted it
+    (board, meeting_date, paragraph, diary_number). From now on it is the version in force."""
+    _require_policy_publisher(actor)
+    version = PolicyVersion(label=label.strip(), title=title.strip(), text=text.strip(), published_by=actor)
+    errors: dict[str, list[str]] = {}
+    try:
+        version.full_clean(exclude=["decision"])
+    except ValidationError as exc:
+        errors |= exc.message_dict
+    if version.text and not any(block.kind == "h2" for block in parse_policy_text(version.text)):
+        errors.setdefault("text", []).append(
+            _("Texten behöver minst en rubrik: en rad som börjar med # och mellanslag.")
+        )
+    try:
+        version.decision = _policy_adoption_record(actor=actor, label=version.label, **decision)
+    except ValidationError as exc:
+        errors |= exc.message_dict
+    if errors:
+        raise ValidationError(errors)
+    return create_object(version, actor=actor)
+
+
+@transaction.atomic
+def policy_version_record_adoption(*, actor: User | None, version: PolicyVersion, **decision: Any) -> PolicyVersion:
+    """Record the adopting decision of a version published without it: the pack's text, loaded
+    before the decision was registered in LIS."""
+    _require_policy_publisher(actor)
+    locked = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.decision_id is not None:
+        raise ValidationError(
+            _("Beslutet om att anta version %(label)s är redan registrerat.") % {"label": locked.label}
+        )
+    recorded = _policy_adoption_record(actor=actor, label=locked.label, **decision)
+    return update_object(locked, {"decision": recorded}, actor=actor)
+
+
+@transaction.atomic
+def policy_ensure_first_version() -> PolicyVersion | None:
+    """The policy pack's text as the first published version, with the adopting decision when
+    the pack states it; without one, the version shows that its decision is not recorded yet.
+    Idempotent: nothing is written once a version exists."""
+    if PolicyVersion.objects.exists():
+        return None
+    pack = get_pack()
+    text = pack.policy_file.read_text(encoding="utf-8")
+    adoption = pack.policy_adoption
+    if adoption is None:
+        return create_object(
+            PolicyVersion(label=pack.policy_version, title=pack.policy_title, text=text.strip()), actor=None
+        )
+    board = Board.objects.filter(short_name=adoption.board).first()
+    if board is None:
+        raise PackError("policy_document.adopted.board", f"'{adoption.board}' finns inte i organisationen.")
+    return policy_version_publish(
+        actor=None,
+        label=pack.policy_version,
+        title=pack.policy_title,
+        text=text,
+        board=board,
+        meeting_date=adoption.meeting_date,
+        paragraph=adoption.paragraph,
+        diary_number=adoption.diary_number,
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/beslut/", views.plan_decide, name="plan_decide"),
     path("<int:pk>/uppfoljning/", views.follow_up_create, name="follow_up_create"),
     path("<int:pk>/jamfor/", views.plan_compare, name="plan_compare"),
+    path("<int:pk>/forslag.pdf", views.plan_draft_pdf, name="plan_draft_pdf"),
     path("version/<int:pk>/arkiv.pdf", views.version_pdf, name="version_pdf"),
     path("kontinuitet/", views.continuity_list, name="continuity_list"),
     path("kontinuitet/ny/", views.continuity_create, name="continuity_create"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +18,9 @@ from lis.core import access
 from lis.core.changelog import record_event
 from lis.core.forms import call_service, cleaned
 from lis.core.pack import get_pack
+from lis.core.policytext import parse_policy_text
 from lis.core.selectors import history_for
+from lis.core.uploads import document_response, too_large
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 from lis.organisation.models import OrgUnit
 from lis.organisation.services import mandate_period_for
@@ -34,12 +37,12 @@ from .forms import (
     DecisionForm,
     FollowUpForm,
     PlanForm,
+    PolicyAdoptionForm,
+    PolicyVersionForm,
     RoutineForm,
 )
 from .markdown import render_markdown
-from .models import ActionPlan, ContinuityContact, ContinuityPlan, ContinuityStep, Routine
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from .models import ActionPlan, ContinuityContact, ContinuityPlan, ContinuityStep, PolicyVersion, Routine
 
 PLAN_TABS = (
     ("plan", gettext_lazy("Planen")),
@@ -66,9 +69,11 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_start(request: HttpRequest) -> HttpResponse:
     units = top_units(request.principal, manage=True)
     access.require(units.exists())
-    form = AnalysisStartForm(request.POST or None, units=units, initial={"unit": request.GET.get("enhet")})
+    form = AnalysisStartForm(
+        request.POST or None, units=units, periods=services.plan_periods(), initial={"unit": request.GET.get("enhet")}
+    )
     if request.method == "POST" and form.is_valid():
-        plan = call_service(form, lambda: services.plan_start(actor=request.user, unit=form.cleaned_data["unit"]))
+        plan = call_service(form, lambda: services.plan_start(actor=request.user, **form.cleaned_data))
         if plan is not None:
             messages.success(request, _("Handlingsplanen är påbörjad."))
             return redirect(_plan_url(plan))
@@ -76,7 +81,10 @@ def plan_start(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Påbörja handlingsplan"),
-        intro=_("Planen gäller förvaltningens eller bolagets pågående mandatperiod (POL-3.2)."),
+        intro=_(
+            "Planen gäller förvaltningens eller bolagets mandatperiod (POL-3.2). "
+            "Under den pågående periodens sista månader, när valet är hållet, kan planen för nästa påbörjas."
+        ),
         submit=_("Påbörja"),
         cancel=reverse("plans:plan_list"),
     )
@@ -162,7 +170,7 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if plan.status != ActionPlan.Status.FOR_DECISION:
         messages.error(request, _("Skicka planen för beslut innan beslutet registreras."))
         return redirect(_plan_url(plan))
-    form = DecisionForm(request.POST or None, initial={"board": plan.unit.governing_board_id})
+    form = DecisionForm(request.POST or None, unit=plan.unit)
     if request.method == "POST" and form.is_valid():
         version = call_service(
             form,
@@ -189,9 +197,7 @@ def plan_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def follow_up_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
-    form = FollowUpForm(
-        request.POST or None, initial={"board": plan.unit.governing_board_id, "followed_up_on": access.today()}
-    )
+    form = FollowUpForm(request.POST or None, unit=plan.unit, initial={"followed_up_on": access.today()})
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: services.follow_up_record(actor=request.user, plan=plan, **form.cleaned_data)):
             messages.success(request, _("Uppföljningen är registrerad med åtgärdernas status i dag."))
@@ -219,6 +225,26 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "n": version.number,
     }
     response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def plan_draft_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan as it is now, marked "Förslag", for the nämnd to decide on (a decided plan's
+    document is its archived version)."""
+    plan = selectors.plan_get(request.principal, pk)
+    if plan.status == ActionPlan.Status.DECIDED:
+        raise Http404
+    pdf = documents.plan_draft_pdf(plan, services.plan_content(plan))
+    record_event("export", user=request.user, obj=plan, details={"format": "pdf/ua-1", "draft": True})
+    name = _("Handlingsplan %(unit)s %(period)s version %(n)s (förslag).pdf") % {
+        "unit": plan.unit.short_name or plan.unit.name,
+        "period": plan.period,
+        "n": plan.version,
+    }
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "no-store"
     return response
@@ -466,17 +492,13 @@ def _routine_form(request: HttpRequest, routine: Routine | None) -> HttpResponse
     form = RoutineForm(request.POST or None, request.FILES or None, instance=form_copy(routine), principal=p)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.ROUTINE_FIELDS)
-        upload = form.cleaned_data.get("upload")
-        if upload is not None and upload.size > services.MAX_ROUTINE_BYTES:
-            form.add_error("upload", _("Filen är större än 10 MB."))
+        upload = form.cleaned_data.get("file")
+        if upload is not None and (message := too_large(upload.size)):
+            form.add_error("file", message)
         else:
             data = (upload.name, upload.read()) if upload is not None else None
             if routine is None:
-                result = call_service(form, lambda: services.routine_create(actor=request.user, **fields))
-                if result is not None and data is not None:
-                    result = call_service(
-                        form, lambda: services.routine_update(actor=request.user, routine=result, upload=data)
-                    )
+                result = call_service(form, lambda: services.routine_create(actor=request.user, upload=data, **fields))
             else:
                 result = call_service(
                     form, lambda: services.routine_update(actor=request.user, routine=routine, upload=data, **fields)
@@ -532,11 +554,100 @@ def routine_file(request: HttpRequest, pk: int) -> HttpResponse:
     routine = selectors.routine_get(request.principal, pk)
     if not routine.file:
         raise Http404
-    content_type = {"pdf": "application/pdf", "docx": DOCX, "odt": "application/vnd.oasis.opendocument.text"}
-    with routine.file.open("rb") as handle:
-        response = HttpResponse(handle.read(), content_type=content_type[routine.file_type])
-    response["Content-Disposition"] = content_disposition_header(
-        True, routine.file_name or f"rutin.{routine.file_type}"
+    return document_response(
+        routine.file, kind=routine.file_type, name=routine.file_name or f"rutin.{routine.file_type}"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
+
+# --- IT- och informationssäkerhetspolicyn (POL-2.4, POL-3.7) -----------------------------------
+
+
+def _policy_page(request: HttpRequest, version: PolicyVersion | None) -> HttpResponse:
+    current = selectors.policy_current()
+    return render(
+        request,
+        "plans/policy.html",
+        {
+            "version": version,
+            "current": current,
+            "is_current": version is not None and version == current,
+            "blocks": parse_policy_text(version.text) if version is not None else [],
+            "can_publish": access.can_publish_policy(request.principal),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def policy(request: HttpRequest) -> HttpResponse:
+    """POL-2.4: the policy in force, reachable from every page, even before logging in."""
+    return _policy_page(request, selectors.policy_current())
+
+
+@login_not_required
+@require_GET
+def policy_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published version, in force or earlier, at its own address."""
+    return _policy_page(request, selectors.policy_version_get(pk))
+
+
+@login_not_required
+@require_GET
+def policy_version_list(request: HttpRequest) -> HttpResponse:
+    versions = list(selectors.policy_versions().defer("text"))
+    return render(
+        request,
+        "plans/policy_versions.html",
+        {"versions": versions, "can_publish": access.can_publish_policy(request.principal)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_publish(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_publish_policy(request.principal))
+    current = selectors.policy_current()
+    initial = {"title": current.title, "text": current.text} if current else {"title": get_pack().policy_title}
+    form = PolicyVersionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        version = call_service(form, lambda: services.policy_version_publish(actor=request.user, **form.cleaned_data))
+        if version is not None:
+            messages.success(
+                request, _("Version %(label)s av policyn är publicerad och gäller nu.") % {"label": version.label}
+            )
+            return redirect("policy:current")
+    return form_page(
+        request,
+        form,
+        title=_("Publicera en ny version av policyn"),
+        intro=_(
+            "Publicera den text som kommunfullmäktige har antagit, med beslutet. Versionen gäller från "
+            "publiceringen; tidigare versioner finns kvar att läsa."
+        ),
+        submit=_("Publicera"),
+        cancel=reverse("policy:versions"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_adoption(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record kommunfullmäktige's decision for a version published without it."""
+    access.require(access.can_publish_policy(request.principal))
+    version = selectors.policy_version_get(pk)
+    if version.decision_id is not None:
+        messages.info(request, _("Beslutet om att anta versionen är redan registrerat."))
+        return redirect("policy:version", pk=version.pk)
+    form = PolicyAdoptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(
+            form,
+            lambda: services.policy_version_record_adoption(actor=request.user, version=version, **form.cleaned_data),
+        ):
+            messages.success(request, _("Beslutet om att anta policyn är registrerat."))
+            return redirect("policy:version", pk=version.pk)
+    return form_page(
+        request,
+        form,
+        title=_("Registrera beslutet om att anta version %(label)s") % {"label": version.label},
+        submit=_("Registrera beslutet"),
+        cancel=reverse("policy:version", args=[version.pk]),
+    )

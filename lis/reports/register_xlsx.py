@@ -54,6 +54,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -78,6 +79,7 @@ HEADER_BLOCK = ("Kommun", "Förvaltning/bolag", "Datum", "Exporterad av")
 HEADER_ROW = 7
 FREEZE = f"C{HEADER_ROW + 1}"  # the header row, LIS-id and Namn stay in view
 DATE_FORMAT = "yyyy-mm-dd"
+PAPER_A4 = "9"  # the paper size code in SpreadsheetML
 YES, NO = "Ja", "Nej"
 NO_CONSUMERS = "Inga brukare"
 WHOLE_KOMMUN = "Hela kommunen"
@@ -256,15 +258,28 @@ def _user_label(user: User) -> str:
 class SheetWriter:
     """One write-only sheet in the municipal template's layout: a title and a header block of
     label/value pairs, a blank row, the column headers, then data rows. Text that starts with
-    "=" stays text, never a formula."""
+    "=" stays text, never a formula.
+
+    Printed, the sheet is A4 landscape, fitted to the page width, with the column headers
+    repeated on every page, `marking` (a sekretess marking) in the page header and the sheet's
+    name and page number in the footer."""
 
     header_fill = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
 
-    def __init__(self, workbook, title: str, widths: list[int], *, freeze_columns: int = 1):
+    def __init__(self, workbook, title: str, widths: list[int], *, freeze_columns: int = 1, marking: str = ""):
         self.sheet = workbook.create_sheet(title)
         self.widths = widths
         for index, width in enumerate(widths, start=1):
             self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.page_setup.orientation = "landscape"
+        self.sheet.page_setup.paperSize = PAPER_A4
+        self.sheet.page_setup.fitToWidth = 1
+        self.sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        if marking:
+            self.sheet.oddHeader.center.text = marking.replace("&", "&&")  # "&" starts a header code
+        self.sheet.oddFooter.left.text = "&A"
+        self.sheet.oddFooter.right.text = "Sida &P av &N"
         self.freeze_columns = freeze_columns
         self.rows = 0
         self.header_row = 0
@@ -303,7 +318,7 @@ class SheetWriter:
                 setattr(result, name, style)
         return result
 
-    def _append(self, cells: list) -> None:
+    def append(self, cells: list) -> None:
         self.sheet.append(cells)
         self.rows += 1
 
@@ -311,17 +326,18 @@ class SheetWriter:
         """Title, header block, blank row and the column headers (frozen in view)."""
         self.header_row = len(block) + 3
         self.sheet.freeze_panes = f"{get_column_letter(self.freeze_columns + 1)}{self.header_row + 1}"
-        self._append([self.cell(title, font=Font(bold=True, size=14))])
+        self.sheet.print_title_rows = f"{self.header_row}:{self.header_row}"
+        self.append([self.cell(title, font=Font(bold=True, size=14))])
         for label, value in block:
             left = Alignment(horizontal="left")
             number_format = DATE_FORMAT if isinstance(value, datetime.date) else None
-            self._append(
+            self.append(
                 [self.cell(label, font=self.bold), self.cell(value, number_format=number_format, alignment=left)]
             )
-        self._append([])
+        self.append([])
         header_alignment = Alignment(wrap_text=True, vertical="top")
         border = Border(bottom=Side(style="thin"))
-        self._append(
+        self.append(
             [
                 self.cell(h, font=self.bold, fill=self.header_fill, alignment=header_alignment, border=border)
                 for h in headers
@@ -340,7 +356,7 @@ class SheetWriter:
                 kind = "date" if isinstance(value, datetime.date) else "wrap" if wrap[index] else "top"
                 data._style = copy.copy(self.styles[kind])
                 cells.append(data)
-        self._append(cells)
+        self.append(cells)
 
     def finish(self) -> int:
         """Autofilter over the data; the number of data rows."""
@@ -354,8 +370,9 @@ def scope_label(p: Principal, unit: OrgUnit | None) -> str:
     return unit.name if unit is not None else (WHOLE_KOMMUN if p.sees_everything else VISIBLE_PART)
 
 
-def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | None) -> int:
-    """Riskmatris del 1 for `unit` (or everything the user may see) into `workbook`; the row count."""
+def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | None, marking: str = "") -> int:
+    """Riskmatris del 1 for `unit` (or everything the user may see) into `workbook`, with the
+    sekretess `marking` in its page header; the row count."""
     systems = selectors.systems_visible_to(p).select_related("supplier", "developer")
     if unit is not None:
         systems = systems.filter(unit__path__startswith=unit.path)
@@ -363,7 +380,7 @@ def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | 
     groups = _groups_by_system(systems)
     renderer = RowRenderer(p)
     cols = columns()
-    writer = SheetWriter(workbook, SHEET_TITLE, [c.width for c in cols], freeze_columns=2)
+    writer = SheetWriter(workbook, SHEET_TITLE, [c.width for c in cols], freeze_columns=2, marking=marking)
     writer.head(
         TITLE,
         [
@@ -612,7 +629,9 @@ def _read_sheet(workbook) -> Sheet:
     if bad_cells:
         if len(bad_cells) > MAX_LISTED_CELLS:
             more = len(bad_cells) - MAX_LISTED_CELLS
-            bad_cells = bad_cells[:MAX_LISTED_CELLS] + [_("… och %(count)s celler till.") % {"count": more}]
+            bad_cells = bad_cells[:MAX_LISTED_CELLS] + [
+                ngettext("… och %(count)s cell till.", "… och %(count)s celler till.", more) % {"count": more}
+            ]
         raise ImportFileError(bad_cells)
     if not header_row:
         raise ImportFileError(

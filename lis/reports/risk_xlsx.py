@@ -1,7 +1,9 @@
 """The riskmatris of one förvaltning's or bolag's analysis as an .xlsx in the municipal
-template's layout (issue 4, item 5; POL-3.15, BIL1-1, BIL1-4): three sheets, "Del 1 –
-Systemförteckning" (the unit's register, written by register_xlsx), "Del 2 – Riskanalys" (one
-row per risk) and "Åtgärder" (one row per measure).
+template's layout (issue 4, item 5; POL-3.15, BIL1-1, BIL1-4): an overview ("Översikt": what the
+workbook is, whether it is an extract of what the user may see, and both heat maps, before and
+after treatment), "Del 1 – Systemförteckning" (the unit's register, written by register_xlsx),
+"Del 2 – Riskanalys" (one row per risk) and "Åtgärder" (one row per measure). Every sheet
+carries the sekretess marking in its page header and prints landscape, fitted to the width.
 
 As in Del 1, the words of the sheets are the policy's Swedish and are not translated: they are
 the template's layout. Only the risks and measures the user may see are written, and the number
@@ -10,11 +12,14 @@ of queries does not grow with them.
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import openpyxl
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -27,8 +32,11 @@ from lis.core.templatetags.lis import contrast
 from lis.risks import selectors
 from lis.risks.models import Measure, Risk, SecurityAnalysis
 
-from .register_xlsx import Export, SheetWriter, _user_label, write_register_sheet
+from .register_xlsx import DATE_FORMAT, Export, SheetWriter, _user_label, write_register_sheet
 
+OVERVIEW_SHEET = "Översikt"
+OVERVIEW_TITLE = "Riskmatris – informationssäkerhetsanalys"
+HEAT_MAP_CORNER = "Sannolikhet \\ konsekvens"
 RISK_SHEET = "Del 2 – Riskanalys"
 RISK_TITLE = "Riskmatris del 2 – informationssäkerhetsanalys"
 MEASURE_SHEET = "Åtgärder"
@@ -94,27 +102,53 @@ def analysis_measures(p: Principal, analysis: SecurityAnalysis) -> QuerySet[Meas
     )
 
 
+def secrecy_marking(analysis: SecurityAnalysis) -> str:
+    """The sekretess marking of the analysis's documents: the author's own, or the pack's."""
+    return analysis.secrecy_marking.strip() or get_pack().secrecy_marking
+
+
+def extract_notice(p: Principal, analysis: SecurityAnalysis) -> str:
+    """Empty when the user sees all of the analysis; otherwise the sentence saying that what
+    they download is an extract, with how much of it they may see."""
+    if p.sees_everything:
+        return ""
+    in_scope = selectors.analysis_scope(analysis).in_scope
+    systems = (in_scope.filter(access.system_filter(p)).count(), in_scope.count())
+    risks = (selectors.risks_visible_to(p).filter(analysis=analysis).count(), analysis.risks.count())
+    measures = (selectors.measures_visible_to(p).filter(analysis=analysis).count(), analysis.measures.count())
+    if all(shown == total for shown, total in (systems, risks, measures)):
+        return ""
+    return _("Utdrag: visar %(systems)s, %(risks)s och %(measures)s som du har behörighet att se.") % {
+        "systems": ngettext("%(shown)s av %(total)s system", "%(shown)s av %(total)s system", systems[1])
+        % {"shown": systems[0], "total": systems[1]},
+        "risks": ngettext("%(shown)s av %(total)s risk", "%(shown)s av %(total)s risker", risks[1])
+        % {"shown": risks[0], "total": risks[1]},
+        "measures": ngettext("%(shown)s av %(total)s åtgärd", "%(shown)s av %(total)s åtgärder", measures[1])
+        % {"shown": measures[0], "total": measures[1]},
+    }
+
+
+def _block(analysis: SecurityAnalysis, user: User) -> list[tuple[str, object]]:
+    return [
+        ("Kommun", get_pack().municipality_name),
+        ("Förvaltning/bolag", analysis.unit.name),
+        ("Mandatperiod", str(analysis.period)),
+        ("Status", analysis.get_status_display()),
+        ("Datum", timezone.localdate()),
+        ("Exporterad av", _user_label(user)),
+    ]
+
+
 def _head(writer: SheetWriter, title: str, analysis: SecurityAnalysis, user: User, columns: list) -> None:
-    writer.head(
-        title,
-        [
-            ("Kommun", get_pack().municipality_name),
-            ("Förvaltning/bolag", analysis.unit.name),
-            ("Mandatperiod", str(analysis.period)),
-            ("Status", analysis.get_status_display()),
-            ("Datum", timezone.localdate()),
-            ("Exporterad av", _user_label(user)),
-        ],
-        [header for header, _width, _wrap in columns],
-    )
+    writer.head(title, _block(analysis, user), [header for header, _width, _wrap in columns])
 
 
-def _level_cell(writer: SheetWriter, level: Choice) -> WriteOnlyCell:
-    """The level's name on its colour, in black or white, whichever reads better."""
+def _level_cell(writer: SheetWriter, level: Choice, text: str | None = None) -> WriteOnlyCell:
+    """The level's name (or `text` naming it) on its colour, in black or white, whichever reads better."""
     colour = level.get("colour")
     argb = "FF" + colour.lstrip("#").upper()
     return writer.cell(
-        level.name,
+        level.name if text is None else text,
         fill=PatternFill(fill_type="solid", start_color=argb, end_color=argb),
         font=Font(bold=True, color="FF" + contrast(colour).lstrip("#").upper()),
         alignment=Alignment(vertical="top"),
@@ -125,19 +159,59 @@ def _scale(value: int | None, scale: dict[str, str]) -> str:
     return f"{value} – {scale.get(str(value), '')}" if value is not None else ""
 
 
+def _write_overview(
+    workbook, *, p: Principal, user: User, analysis: SecurityAnalysis, marking: str, notice: str
+) -> None:
+    """What the workbook is and whose view it shows, then both heat maps: each cell names its
+    level in words, with the number of risks; the colour only repeats the level."""
+    pack = get_pack()
+    writer = SheetWriter(workbook, OVERVIEW_SHEET, [26] + [18] * len(pack.consequence), marking=marking)
+    bold, left = Font(bold=True), Alignment(horizontal="left", vertical="top", wrap_text=True)
+    writer.append([writer.cell(OVERVIEW_TITLE, font=Font(bold=True, size=14))])
+    for label, value in [*_block(analysis, user), ("Sekretess", marking)]:
+        number_format = DATE_FORMAT if isinstance(value, datetime.date) else None
+        writer.append([writer.cell(label, font=bold), writer.cell(value, number_format=number_format, alignment=left)])
+    if notice:
+        writer.append([writer.cell(notice, font=bold)])
+    visible = selectors.risks_visible_to(p).filter(analysis=analysis)
+    for caption, heat_map in [
+        ("Riskkarta före behandling", selectors.heat_map(visible)),
+        ("Riskkarta efter behandling (kvarstående risk)", selectors.heat_map(visible, residual=True)),
+    ]:
+        writer.append([])
+        count = ngettext("%(count)s risk", "%(count)s risker", heat_map.total) % {"count": heat_map.total}
+        writer.append([writer.cell(f"{caption} ({count})", font=Font(bold=True, size=12))])
+        writer.append(
+            [writer.cell(HEAT_MAP_CORNER, font=bold, fill=writer.header_fill, alignment=left)]
+            + [
+                writer.cell(f"{c.key} – {c.name}", font=bold, fill=writer.header_fill, alignment=left)
+                for c in pack.consequence
+            ]
+        )
+        for row in heat_map.rows:
+            likelihood = row[0].likelihood
+            writer.append(
+                [writer.cell(f"{likelihood.key} – {likelihood.name}", font=bold, alignment=left)]
+                + [_level_cell(writer, cell.level, f"{cell.level.name}: {cell.count}") for cell in row]
+            )
+
+
 def export_analysis(*, user: User, analysis: SecurityAnalysis) -> Export:
-    """The unit's riskmatris (the caller has checked the user may see the analysis): Del 1 for
-    its register, Del 2 for the risks, and the measures. Recorded in the change log."""
+    """The unit's riskmatris (the caller has checked the user may see the analysis): the
+    overview with both heat maps, Del 1 for its register, Del 2 for the risks, and the
+    measures. Recorded in the change log."""
     pack = get_pack()
     p = access.principal_for(user)
     likelihood, consequence = names(pack.likelihood), names(pack.consequence)
     threats, treatments = names(pack.threats), names(pack.treatments)
-    kinds, statuses = names(pack.measure_types), names(pack.measure_statuses)
+    kinds = names(pack.measure_types)
     today = access.today()
+    marking = secrecy_marking(analysis)
     workbook = openpyxl.Workbook(write_only=True)
-    write_register_sheet(workbook, user=user, p=p, unit=analysis.unit)
+    _write_overview(workbook, p=p, user=user, analysis=analysis, marking=marking, notice=extract_notice(p, analysis))
+    write_register_sheet(workbook, user=user, p=p, unit=analysis.unit, marking=marking)
 
-    writer = SheetWriter(workbook, RISK_SHEET, [width for _header, width, _wrap in RISK_COLUMNS])
+    writer = SheetWriter(workbook, RISK_SHEET, [width for _header, width, _wrap in RISK_COLUMNS], marking=marking)
     _head(writer, RISK_TITLE, analysis, user, RISK_COLUMNS)
     wrap = [wrap for _header, _width, wrap in RISK_COLUMNS]
     for risk in analysis_risks(p, analysis):
@@ -168,7 +242,7 @@ def export_analysis(*, user: User, analysis: SecurityAnalysis) -> Export:
         writer.row(values, wrap, styled)
     risk_count = writer.finish()
 
-    writer = SheetWriter(workbook, MEASURE_SHEET, [width for _header, width, _wrap in MEASURE_COLUMNS])
+    writer = SheetWriter(workbook, MEASURE_SHEET, [width for _header, width, _wrap in MEASURE_COLUMNS], marking=marking)
     _head(writer, MEASURE_SHEET, analysis, user, MEASURE_COLUMNS)
     wrap = [wrap for _header, _width, wrap in MEASURE_COLUMNS]
     for measure in analysis_measures(p, analysis):
@@ -178,7 +252,7 @@ def export_analysis(*, user: User, analysis: SecurityAnalysis) -> Export:
             " ".join(measure.aspects),
             access.person_label(p, measure.responsible),
             measure.due_on,
-            statuses.get(measure.status, measure.status),
+            measure.status_label,
             YES if measure.is_overdue(today) else NO,
             "; ".join(f"{r.system.name}: {r.event}" for r in measure.risks.all()),
         ]

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis.core import access
@@ -94,10 +95,12 @@ def register_import_apply(request: HttpRequest) -> HttpResponse:
     if result.has_errors:
         return _review(request, result, token="", filename=upload.filename, status=409)
     if result.applied:
+        created = ngettext("%(count)s nytt system", "%(count)s nya system", result.created) % {"count": result.created}
+        updated = ngettext("%(count)s ändrat system", "%(count)s ändrade system", result.updated) % {
+            "count": result.updated
+        }
         messages.success(
-            request,
-            _("Importen är genomförd: %(created)s nya och %(updated)s ändrade system.")
-            % {"created": result.created, "updated": result.updated},
+            request, _("Importen är genomförd: %(created)s och %(updated)s.") % {"created": created, "updated": updated}
         )
     else:
         messages.info(request, _("Inget ändrades: alla rader var oförändrade."))
@@ -132,7 +135,17 @@ def analysis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if level not in {choice.key for choice in get_pack().risk_levels}:
         raise Http404
     archival = request.GET.get("arkiv") == "1"
-    pdf = risk_pdf.render_report(user=request.user, analysis=analysis, min_level=level, archival=archival)
+    # What the nämnd decided on, unless the analysis is unreported or has changed since: a proposal.
+    latest = risk_selectors.latest_version(analysis)
+    draft = latest is None or risk_selectors.changed_since_report(analysis, latest)
+    pdf = risk_pdf.render_report(
+        user=request.user,
+        analysis=analysis,
+        min_level=level,
+        archival=archival,
+        draft=draft,
+        decision=None if draft else latest.decision,
+    )
     names = {"unit": analysis.unit.short_name or analysis.unit.name, "period": analysis.period}
     if archival:
         filename = _("Informationssäkerhetsanalys %(unit)s %(period)s (arkiv).pdf") % names

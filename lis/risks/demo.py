@@ -60,6 +60,7 @@ class M:
     risks: tuple[str, ...]
     description: str = ""
     responsible: str = "manager"  # "manager"/"steward" of the first risk's system, or a demo login
+    completion: str = ""  # how a genomförd measure was done
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,7 @@ PLANS: dict[str, Plan] = {
                 "done",
                 -120,
                 ("skolplattform-skyddad", "skolskjuts-skyddad"),
+                completion="Rutinen är antagen av förvaltningsledningen och genomgången på alla rektorsmöten.",
             ),
             M(
                 "Behörighetsgenomgång i elevhälsojournalen varje termin",
@@ -258,6 +260,7 @@ PLANS: dict[str, Plan] = {
                 -60,
                 ("larplattform-delning",),
                 responsible="steward",
+                completion="Delning är nu avstängd som standard; kontrollerat i tre skolors kurser.",
             ),
             M(
                 "Krav på tillgänglighet under placeringsperioderna i avtalet",
@@ -273,6 +276,7 @@ PLANS: dict[str, Plan] = {
                 -200,
                 ("skolskjuts-avbrott",),
                 responsible="steward",
+                completion="Transportören bekräftar i avtalsuppföljningen att körlistorna skrivs ut varje fredag.",
             ),
         ],
     ),
@@ -452,6 +456,7 @@ PLANS: dict[str, Plan] = {
                 -100,
                 ("larm-tackning",),
                 responsible="steward",
+                completion="Mätningar och provlarm görs sedan i våras; protokollen finns hos larmcentralen.",
             ),
             M(
                 "Avtal med reservlarmcentral",
@@ -482,6 +487,7 @@ PLANS: dict[str, Plan] = {
                 "done",
                 -200,
                 ("fs-utbetalning",),
+                completion="Ekonomisystemet kräver nu två attestanter för varje utbetalning.",
             ),
             M(
                 "Låsbart skåp för utskrivna körscheman på varje hemtjänstgrupp",
@@ -490,6 +496,7 @@ PLANS: dict[str, Plan] = {
                 -30,
                 ("hemtjanst-avbrott", "hemtjanst-mobil"),
                 responsible="steward",
+                completion="Skåp är uppsatta hos alla hemtjänstgrupper.",
             ),
             M(
                 "Test av återläsning av socialtjänstens säkerhetskopior",
@@ -624,6 +631,7 @@ PLANS: dict[str, Plan] = {
                 "done",
                 -150,
                 ("eko-bedrageri",),
+                completion="Rutinen gäller från årsskiftet och finns i ekonomihandboken.",
             ),
             M(
                 "Stäng konton automatiskt när anställningen avslutas",
@@ -719,6 +727,7 @@ PLANS: dict[str, Plan] = {
                 "done",
                 -50,
                 ("vatten-strom",),
+                completion="Provkörning varje kvartal; senaste protokollet finns i driftjournalen.",
             ),
         ],
     ),
@@ -826,15 +835,23 @@ def _load_one(unit: OrgUnit, plan: Plan, today: datetime.date) -> SecurityAnalys
             aspects=sorted({a for risk in treated for a in risk.aspects}),
             responsible=_person(treated[0].system, measure.responsible),
             due_on=today + datetime.timedelta(days=measure.due),
+            completion_note=measure.completion,
         )
     if plan.state in ("done", "reported"):
         services.analysis_complete(actor=None, analysis=analysis)
     if plan.state == "reported":
         # The decision is invented too. The meeting cannot precede the day the analysis was
-        # completed, which analysis_complete sets to today.
+        # completed, which analysis_complete sets to today. The förvaltningschef reports it: the
+        # archival copy (version 1) shows the analysis as the reporter sees it, which is all of it.
         board = unit.governing_board
+        head = (
+            RoleAssignment.objects.active()
+            .filter(role=Role.UNIT_HEAD, unit=unit, person__user__isnull=False)
+            .select_related("person__user")
+            .first()
+        )
         services.analysis_report(
-            actor=None,
+            actor=head.person.user if head else None,
             analysis=analysis,
             board=board,
             meeting_date=today,

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lis.core import access
 from lis.core.access import Principal
-from lis.core.forms import DateInput
-from lis.core.pack import get_pack
+from lis.core.forms import DateInput, PickerWidget
+from lis.core.pack import SECRECY_MARKING_MAX_LENGTH, get_pack
+from lis.organisation.forms import PersonChoiceField, PersonMultipleChoiceField
 from lis.organisation.selectors import people_choices
-from lis.systems.forms import PersonChoiceField
 
 from .models import Measure, Risk, SecurityAnalysis
 
@@ -27,36 +26,94 @@ class AspectsField(forms.MultipleChoiceField):
         super().__init__(choices=[(a.key, f"{a.name} ({a.key})") for a in get_pack().aspects], **kwargs)
 
 
+class ThreatSelect(forms.Select):
+    """The pack's threat catalogue as a select, with a button that fills the risk's texts from
+    the chosen threat (the view does it, so it works without JavaScript; threat-fill.js does it
+    in place). Each option carries its threat's texts for the script."""
+
+    template_name = "risks/widgets/threat_select.html"
+
+    class Media:
+        js = [forms.Script("lis/threat-fill.js", defer=True)]
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        threat = next((t for t in get_pack().threats if t.key == value), None)
+        if threat is not None:
+            option["attrs"] |= {
+                "data-cause": threat.get("cause", ""),
+                "data-event": threat.get("event", ""),
+                "data-consequence": threat.get("consequence", ""),
+                "data-aspects": " ".join(threat.get("aspects", [])),
+            }
+        return option
+
+
+def threat_texts(key: str | None) -> dict | None:
+    """The risk form's values taken from the pack's threat `key`, or None for no such threat."""
+    threat = next((t for t in get_pack().threats if t.key == key), None)
+    if threat is None:
+        return None
+    return {
+        "threat": threat.key,
+        "cause": threat.get("cause", ""),
+        "event": threat.get("event", ""),
+        "consequence_text": threat.get("consequence", ""),
+        "aspects": list(threat.get("aspects", [])),
+    }
+
+
 class ScaleField(forms.TypedChoiceField):
     def __init__(self, scale, **kwargs):
         super().__init__(choices=_choices(scale), coerce=int, empty_value=None, **kwargs)
 
 
 class AnalysisStartForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Förvaltning/bolag"), queryset=None)
+    """Start an analysis or a plan: the unit, and the mandatperiod when the next one can be
+    started too (`periods`: the current first)."""
 
-    def __init__(self, *args, units, **kwargs):
+    unit = forms.ModelChoiceField(label=_("Förvaltning/bolag"), queryset=None)
+    period = forms.TypedChoiceField(label=_("Mandatperiod"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, units, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.periods = {period.pk: period for period in periods}
+        self.fields["period"].choices = [(period.pk, str(period)) for period in periods]
+        self.fields["period"].initial = periods[0].pk
+        if len(periods) == 1:
+            self.fields["period"].widget = forms.HiddenInput()
+
+    def clean_period(self):
+        chosen = self.cleaned_data["period"]
+        return self.periods[chosen] if chosen is not None else None
 
 
 class AnalysisForm(forms.ModelForm):
     class Meta:
         model = SecurityAnalysis
-        fields = ["started_on", "participants", "summary"]
+        fields = ["started_on", "participants", "summary", "secrecy_marking"]
         widgets = {"started_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["secrecy_marking"] = forms.CharField(
+            label=_("Sekretessmarkering"),
+            required=False,
+            max_length=SECRECY_MARKING_MAX_LENGTH,
+            help_text=_(
+                "Skrivs överst på varje sida i rapporten till nämnden och i sidhuvudet i riskmatrisen. "
+                "Lämna tomt för kommunens standard: %(default)s"
+            )
+            % {"default": get_pack().secrecy_marking},
+        )
         current = list(self.instance.participants.values_list("pk", flat=True)) if self.instance.pk else []
-        self.fields["participants"] = forms.ModelMultipleChoiceField(
+        self.fields["participants"] = PersonMultipleChoiceField(
             label=_("Deltagare"),
             queryset=people_choices(principal, *current),
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 10}),
-            help_text=_("Håll ned Ctrl (Cmd på Mac) för att välja flera."),
+            principal=principal,
         )
-        self.fields["participants"].label_from_instance = lambda p: access.person_label(principal, p)
 
 
 class RiskForm(forms.ModelForm):
@@ -96,7 +153,11 @@ class RiskForm(forms.ModelForm):
         pack = get_pack()
         self.fields["system"].queryset = systems
         self.fields["threat"] = forms.ChoiceField(
-            label=_("Hot ur katalogen"), required=False, choices=_choices(pack.threats)
+            label=_("Hot ur katalogen"),
+            required=False,
+            choices=_choices(pack.threats),
+            widget=ThreatSelect,
+            help_text=_("Orsak, händelse, konsekvens och hotade aspekter fylls i från hotet och kan sedan ändras."),
         )
         self.fields["aspects"] = AspectsField(label=_("Hotade aspekter"))
         self.fields["likelihood"] = ScaleField(pack.likelihood, label=_("Sannolikhet"))
@@ -123,6 +184,35 @@ class RiskForm(forms.ModelForm):
             principal=principal,
         )
 
+    def filled_from_threat(self) -> dict:
+        """The posted values as initial values, with orsak, händelse, konsekvens and aspects
+        taken from the chosen threat: the form shown again, nothing lost and nothing saved."""
+        values = {
+            name: self.data.getlist(name) if isinstance(field, forms.MultipleChoiceField) else self.data.get(name)
+            for name, field in self.fields.items()
+            if name in self.data
+        }
+        return values | (threat_texts(self.data.get("threat")) or {})
+
+
+def completion_fields(measure: Measure | None) -> dict[str, forms.Field]:
+    """How a measure was completed: a comment, an evidence file, or both (genomförd needs one)."""
+    evidence_help = _("PDF, Word (DOCX) eller OpenDocument (ODT), högst 10 MB. Ersätter tidigare underlag.")
+    if measure is not None and measure.evidence:
+        evidence_help = _("Nu bifogat: %(name)s. %(help)s") % {"name": measure.evidence_name, "help": evidence_help}
+    return {
+        "completion_note": forms.CharField(
+            label=_("Kommentar om genomförandet"),
+            required=False,
+            initial=measure.completion_note if measure is not None else "",
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_(
+                "Krävs för status Genomförd om inget underlag bifogas: vad som gjordes och var det finns dokumenterat."
+            ),
+        ),
+        "evidence": forms.FileField(label=_("Underlag"), required=False, help_text=evidence_help),
+    }
+
 
 class MeasureForm(forms.ModelForm):
     class Meta:
@@ -148,14 +238,17 @@ class MeasureForm(forms.ModelForm):
             label=_("Behandlar riskerna"),
             queryset=risks,
             required=False,
-            widget=forms.CheckboxSelectMultiple,
+            widget=PickerWidget,
         )
         self.fields["risks"].label_from_instance = lambda r: f"{r.system.name}: {r.event} ({r.level.name})"
+        self.fields.update(completion_fields(self.instance if self.instance.pk else None))
+        self.order_fields([*self.Meta.fields[:-1], "completion_note", "evidence", "risks"])
 
 
 class MeasureStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, measure: Measure, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = _choices(get_pack().measure_statuses, blank=False)
+        self.fields.update(completion_fields(measure))

@@ -5,6 +5,8 @@ models store the pack's keys and values."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lis.core.pack import get_pack
 from lis.organisation.models import MandatePeriod, OrgUnit, Person
-from lis.plans.models import Decision
+from lis.plans.models import Decision, ImmutableError
 from lis.systems.models import InformationSystem
 
 
@@ -39,14 +41,7 @@ class SecurityAnalysis(models.Model):
     summary = models.TextField(
         _("sammanfattning"), blank=True, help_text=_("Analysens slutsatser för nämnden eller styrelsen.")
     )
-    decision = models.OneToOneField(
-        Decision,
-        verbose_name=_("beslut"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="analysis",
-    )
+    secrecy_marking = models.CharField(_("sekretessmarkering"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-started_on", "pk"]
@@ -62,6 +57,44 @@ class SecurityAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period}"
+
+
+class AnalysisVersion(models.Model):
+    """What was reported to the nämnd or styrelse, frozen: the analysis's content as reported
+    (systems, risks, measures, summary, participants), the decision, and the archival PDF/A.
+    Versions reported before LIS kept them carry the decision only (empty content, no PDF)."""
+
+    analysis = models.ForeignKey(SecurityAnalysis, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("innehåll"), default=dict, blank=True)
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("beslut"), on_delete=models.PROTECT, related_name="analysis_version"
+    )
+    pdf = models.BinaryField(_("arkivexemplar (PDF/A)"), blank=True)
+    pdf_sha256 = models.CharField(
+        _("kontrollsumma (SHA-256)"),
+        max_length=64,
+        blank=True,
+        help_text=_("Skrivs i ändringsloggen, så att arkivexemplaret kan kontrolleras."),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["analysis", "-number"]
+        verbose_name = _("rapporterad version")
+        verbose_name_plural = _("rapporterade versioner")
+        constraints = [models.UniqueConstraint(fields=["analysis", "number"], name="analysis_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.analysis} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("A reported version is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("A reported version is never removed.")
 
 
 class Risk(models.Model):
@@ -116,9 +149,25 @@ class Risk(models.Model):
         return get_pack().risk_level(self.residual_likelihood, self.residual_consequence)
 
 
+def evidence_upload_to(measure: Measure, filename: str) -> str:
+    # Never the uploader's file name on disk: it is kept in `evidence_name` for the download.
+    return f"measures/{uuid.uuid4().hex}"
+
+
 class Measure(models.Model):
     """An åtgärd that treats one or more risks: type and status from the pack, the aspects it
-    protects, who is responsible and when it is due. Overdue when open and past its date."""
+    protects, who is responsible and when it is due. Overdue when open and past its date.
+
+    A measure reported as genomförd (the pack's status COMPLETED) says how: a comment or an
+    attached evidence file. Someone else, the risk owner or the unit's chef or samordnare, then
+    verifies it (POL-3.31: measures are followed up, not only ticked off). Verification is kept
+    as `verified_by`/`verified_at` beside the status rather than as a pack status "verifierad":
+    the pack's statuses are the kommun's words for how the work is going (and which of them are
+    open), while verification is a second person's check of one of them that must say who and
+    when, must be undone when the completion changes, and must not depend on every kommun's
+    pack adding a status with a special meaning in code."""
+
+    COMPLETED = "done"  # the pack's key for genomförd
 
     analysis = models.ForeignKey(SecurityAnalysis, on_delete=models.CASCADE, related_name="measures")
     title = models.CharField(_("åtgärd"), max_length=300)
@@ -134,6 +183,28 @@ class Measure(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    completion_note = models.TextField(_("kommentar om genomförandet"), blank=True)
+    evidence = models.FileField(_("underlag"), upload_to=evidence_upload_to, blank=True)
+    evidence_name = models.CharField(_("underlagets filnamn"), max_length=200, blank=True)
+    evidence_type = models.CharField(_("underlagets filtyp"), max_length=10, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("markerad som genomförd av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("markerad som genomförd"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verifierad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verifierad"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -150,3 +221,17 @@ class Measure(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.is_open and self.due_on is not None and self.due_on < today
+
+    @property
+    def awaits_verification(self) -> bool:
+        """Genomförd, but nobody else has verified it yet."""
+        return self.status == self.COMPLETED and self.verified_at is None
+
+    @property
+    def status_label(self) -> str:
+        """The status as lists, plans and reports show it: the pack's name, and for a genomförd
+        measure whether it is verified."""
+        name = next((s.name for s in get_pack().measure_statuses if s.key == self.status), self.status)
+        if self.awaits_verification:
+            return str(_("%(status)s, ej verifierad") % {"status": name})
+        return name

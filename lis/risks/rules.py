@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from lis.compliance.registry import Finding, rule
 from lis.core import access
@@ -31,7 +32,13 @@ def _analysis_links(period) -> dict[int, str]:
     }
 
 
-@rule("POL-2.5")
+@rule(
+    "POL-2.5",
+    partial=gettext_lazy(
+        "att varje system över den lägsta nivån har minst en bedömd risk i mandatperiodens analys. Att "
+        "hotbilden analyseras fortlöpande och att analysen inte har blivit inaktuell kontrolleras inte."
+    ),
+)
 def systems_analysed() -> list[Finding]:
     """Every system above the lowest level has a risk assessed in the current mandatperiod."""
     period = _current_period()
@@ -48,7 +55,11 @@ def systems_analysed() -> list[Finding]:
     links = _analysis_links(period)
     return [
         Finding(
-            message=_("%(count)s system saknar bedömda risker för mandatperioden %(period)s: %(systems)s")
+            message=ngettext(
+                "%(count)s system saknar bedömda risker för mandatperioden %(period)s: %(systems)s",
+                "%(count)s system saknar bedömda risker för mandatperioden %(period)s: %(systems)s",
+                len(systems),
+            )
             % {
                 "count": len(systems),
                 "period": period,
@@ -90,7 +101,13 @@ def analysis_reported() -> list[Finding]:
     return findings
 
 
-@rule("POL-3.31")
+@rule(
+    "POL-3.31",
+    partial=gettext_lazy(
+        "att inga beslutade åtgärder är försenade. Att E-rådet följer upp policyn och påminner förvaltningar "
+        "och bolag om revideringar kontrolleras inte."
+    ),
+)
 def measures_on_time() -> list[Finding]:
     """In part: decided measures are carried out – overdue measures per förvaltning/bolag."""
     late: dict[int, list[str]] = defaultdict(list)
@@ -101,7 +118,11 @@ def measures_on_time() -> list[Finding]:
     units = OrgUnit.objects.in_bulk(list(late))
     return [
         Finding(
-            message=_("%(count)s åtgärder är försenade: %(measures)s")
+            message=ngettext(
+                "%(count)s åtgärd är försenad: %(measures)s",
+                "%(count)s åtgärder är försenade: %(measures)s",
+                len(titles),
+            )
             % {"count": len(titles), "measures": ", ".join(titles[:3]) + (" …" if len(titles) > 3 else "")},
             unit=units[unit_id],
             link=reverse("risks:measure_list") + f"?enhet={unit_id}&forsenad=1",

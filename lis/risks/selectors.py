@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from lis.core import access
 from lis.core.access import Principal
 from lis.core.pack import Choice, get_pack
 from lis.systems.models import InformationSystem
 
-from .models import Measure, Risk, SecurityAnalysis
+from .models import AnalysisVersion, Measure, Risk, SecurityAnalysis
 
 
 def risks_visible_to(p: Principal) -> QuerySet[Risk]:
@@ -30,7 +32,7 @@ def analyses_visible_to(p: Principal) -> QuerySet[SecurityAnalysis]:
             Q(responsible_manager=p.person) | Q(system_steward=p.person), unit=OuterRef("unit")
         )
         condition |= Q(Exists(named))
-    return SecurityAnalysis.objects.filter(condition).select_related("unit", "period", "decision__board")
+    return SecurityAnalysis.objects.filter(condition).select_related("unit", "period")
 
 
 def analysis_get(p: Principal, pk: int) -> SecurityAnalysis:
@@ -124,3 +126,129 @@ def heat_map(risks: QuerySet[Risk], *, residual: bool = False) -> HeatMap:
             ]
         )
     return result
+
+
+# --- what a report says, and the versions reported ----------------------------------------
+
+ARCHIVE = Principal(user=None, person=None)  # names as anyone may read them (POL-3.30)
+
+
+def _names(choices) -> dict[str, str]:
+    return {str(choice.key): choice.name for choice in choices}
+
+
+def analysis_content(analysis: SecurityAnalysis) -> dict[str, Any]:
+    """Everything the report to the nämnd says about the analysis as it is now: the systems in
+    scope and those excluded, every risk with all its fields and the pack's names, the measures,
+    the summary and the participants. This is what a reported version freezes, and what is
+    compared to tell whether the analysis has changed since. Keys and names, never objects."""
+    pack = get_pack()
+    threats, aspects, treatments = _names(pack.threats), _names(pack.aspects), _names(pack.treatments)
+    likelihood, consequence = _names(pack.likelihood), _names(pack.consequence)
+    kinds, statuses = _names(pack.measure_types), _names(pack.measure_statuses)
+    scope = analysis_scope(analysis)
+
+    def level(likelihood_value, consequence_value) -> dict[str, str] | None:
+        if likelihood_value is None or consequence_value is None:
+            return None
+        found = pack.risk_level(likelihood_value, consequence_value)
+        return {"key": found.key, "name": found.name}
+
+    risks = (
+        Risk.objects.filter(analysis=analysis)
+        .select_related("system", "owner")
+        .prefetch_related("measures")
+        .order_by("system__name", "pk")
+    )
+    measures = (
+        Measure.objects.filter(analysis=analysis).select_related("responsible").prefetch_related("risks")
+    ).order_by("due_on", "pk")
+    return {
+        "unit": analysis.unit.name,
+        "period": str(analysis.period),
+        "started_on": analysis.started_on.isoformat(),
+        "summary": analysis.summary.strip(),
+        "secrecy_marking": analysis.secrecy_marking,
+        "participants": sorted(access.person_label(ARCHIVE, person) for person in analysis.participants.all()),
+        "systems": [{"id": s.pk, "name": s.name} for s in scope.in_scope.order_by("name", "pk")],
+        "excluded": [{"id": s.pk, "name": s.name} for s in scope.excluded.order_by("name", "pk")],
+        "risks": [
+            {
+                "id": r.pk,
+                "system": r.system_id,
+                "system_name": r.system.name,
+                "threat": r.threat,
+                "threat_name": threats.get(r.threat, ""),
+                "cause": r.cause,
+                "event": r.event,
+                "consequence_text": r.consequence_text,
+                "aspects": list(r.aspects),
+                "aspect_names": [aspects.get(key, key) for key in r.aspects],
+                "likelihood": r.likelihood,
+                "likelihood_name": likelihood.get(str(r.likelihood), ""),
+                "consequence": r.consequence,
+                "consequence_name": consequence.get(str(r.consequence), ""),
+                "level": level(r.likelihood, r.consequence),
+                "existing_protection": r.existing_protection,
+                "owner": access.person_label(ARCHIVE, r.owner),
+                "treatment": r.treatment,
+                "treatment_name": treatments.get(r.treatment, ""),
+                "treatment_motivation": r.treatment_motivation,
+                "residual_likelihood": r.residual_likelihood,
+                "residual_consequence": r.residual_consequence,
+                "residual_level": level(r.residual_likelihood, r.residual_consequence),
+                "assessed_on": timezone.localdate(r.assessed_at).isoformat(),
+                "measures": sorted(m.pk for m in r.measures.all()),
+            }
+            for r in risks
+        ],
+        "measures": [
+            {
+                "id": m.pk,
+                "title": m.title,
+                "description": m.description,
+                "kind": m.kind,
+                "kind_name": kinds.get(m.kind, m.kind),
+                "aspects": list(m.aspects),
+                "aspect_names": [aspects.get(key, key) for key in m.aspects],
+                "responsible": access.person_label(ARCHIVE, m.responsible),
+                "due_on": m.due_on.isoformat() if m.due_on else "",
+                "status": m.status,
+                "status_name": statuses.get(m.status, m.status),
+                "risks": sorted(r.pk for r in m.risks.all()),
+            }
+            for m in measures
+        ],
+    }
+
+
+def latest_version(analysis: SecurityAnalysis) -> AnalysisVersion | None:
+    return analysis.versions.defer("pdf").select_related("decision__board").order_by("-number").first()
+
+
+def changed_since_report(analysis: SecurityAnalysis, version: AnalysisVersion | None) -> bool:
+    """Whether the live analysis differs from what was last reported. A version reported
+    before LIS kept the content cannot be compared and counts as changed."""
+    if version is None:
+        return False
+    return not version.content or version.content != analysis_content(analysis)
+
+
+def sees_whole_analysis(p: Principal, analysis: SecurityAnalysis) -> bool:
+    """Whether the user may see every system the analysis covers (and so the whole report)."""
+    if p.sees_everything:
+        return True
+    systems = InformationSystem.objects.filter(Q(unit=analysis.unit) | Q(risks__analysis=analysis))
+    return not systems.exclude(access.system_filter(p)).exists()
+
+
+def version_get(p: Principal, pk: int) -> AnalysisVersion:
+    """A reported version, for a user who may see the whole analysis; 403 for others who see
+    the analysis (the frozen copy shows every system), 404 for the rest."""
+    version = get_object_or_404(
+        AnalysisVersion.objects.select_related("analysis__unit", "analysis__period", "decision__board"),
+        pk=pk,
+        analysis__in=analyses_visible_to(p),
+    )
+    access.require(sees_whole_analysis(p, version.analysis))
+    return version

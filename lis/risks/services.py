@@ -1,25 +1,47 @@
-"""Writes for the informationssäkerhetsanalys: permission, validation in Swedish, change log."""
+"""Writes for the informationssäkerhetsanalys: permission, validation in Swedish, change log.
+
+The analysis goes pågående → klar → rapporterad. Reporting records the nämnd's or styrelse's
+decision and freezes what was reported as an AnalysisVersion (content, PDF/A, SHA-256). Work
+continues in the live analysis, which stays rapporterad (the period's analysis has been
+reported, POL-3.15) and shows when it differs from its last version; reported again, with a new
+decision, it becomes version n+1. Only a klar analysis that was never reported can be reopened."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis.core import access
-from lis.core.changelog import record_delete, record_update, snapshot
+from lis.core.changelog import record_create, record_delete, record_update, snapshot
 from lis.core.models import User
-from lis.core.pack import get_pack
+from lis.core.pack import SECRECY_MARKING_MAX_LENGTH, get_pack
 from lis.core.services import create_object, update_object
-from lis.organisation.models import Board, OrgUnit, Person
-from lis.organisation.services import mandate_period_for
+from lis.core.uploads import store_document
+from lis.organisation.models import Board, MandatePeriod, OrgUnit, Person
+from lis.organisation.services import mandate_period_opens_on, startable_mandate_periods
+from lis.plans.models import Decision
 from lis.plans.services import decision_record
 from lis.systems.models import InformationSystem
 
-from .models import Measure, Risk, SecurityAnalysis
+from . import selectors
+from .models import AnalysisVersion, Measure, Risk, SecurityAnalysis
+
+# The archival PDF/A of a reported version: (actor, analysis, decision) → bytes. The report is
+# drawn by lis.reports, a higher layer, which registers its renderer here when it is ready.
+ReportRenderer = Callable[[User | None, SecurityAnalysis, Decision], bytes]
+_report_renderer: list[ReportRenderer] = []
+
+
+def register_report_renderer(renderer: ReportRenderer) -> None:
+    _report_renderer[:] = [renderer]
+
 
 RISK_FIELDS = (
     "system",
@@ -37,7 +59,7 @@ RISK_FIELDS = (
     "residual_likelihood",
     "residual_consequence",
 )
-MEASURE_FIELDS = ("title", "description", "kind", "aspects", "responsible", "due_on", "status")
+MEASURE_FIELDS = ("title", "description", "kind", "aspects", "responsible", "due_on", "status", "completion_note")
 
 
 def _pick(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -106,19 +128,36 @@ def _validate_risk(risk: Risk, actor: User | None) -> None:
         raise ValidationError(errors)
 
 
+def analysis_periods(day: datetime.date | None = None) -> list[MandatePeriod]:
+    """The mandatperioder an analysis can be started for on `day`: the current one, and the
+    next once its election has been held."""
+    return startable_mandate_periods(day or access.today(), get_pack().action_plan_period_anchor)
+
+
 @transaction.atomic
-def analysis_start(*, actor: User | None, unit: OrgUnit, started_on: datetime.date | None = None) -> SecurityAnalysis:
-    """Start the unit's analysis for the mandatperiod containing `started_on` (the pack's anchor)."""
+def analysis_start(
+    *,
+    actor: User | None,
+    unit: OrgUnit,
+    started_on: datetime.date | None = None,
+    period: MandatePeriod | None = None,
+) -> SecurityAnalysis:
+    """Start the unit's analysis on `started_on` for the mandatperiod containing it (the pack's
+    anchor), or for `period`: the next one, in the last months of the current."""
     if actor is not None:
         access.require(access.principal_for(actor).can_manage_unit(unit))
     if not unit.is_top_level:
         raise ValidationError({"unit": _("En analys görs för en förvaltning eller ett bolag.")})
     day = started_on or access.today()
-    period = mandate_period_for(day, get_pack().action_plan_period_anchor)
-    return create_object(SecurityAnalysis(unit=unit, period=period, started_on=day), actor=actor)
+    periods = analysis_periods(day)
+    if period is not None and period not in periods:
+        raise ValidationError(
+            {"period": _("En analys kan göras för den pågående mandatperioden, och för nästa när valet är hållet.")}
+        )
+    return create_object(SecurityAnalysis(unit=unit, period=period or periods[0], started_on=day), actor=actor)
 
 
-ANALYSIS_FIELDS = ("started_on", "summary")
+ANALYSIS_FIELDS = ("started_on", "summary", "secrecy_marking")
 
 
 def _require_unit(actor: User | None, analysis: SecurityAnalysis) -> None:
@@ -138,8 +177,16 @@ def analysis_update(
     _require_unit(actor, analysis)
 
     def validate(a: SecurityAnalysis) -> None:
-        if a.started_on and not (a.period.starts_on <= a.started_on <= a.period.ends_on):
+        if a.started_on and not (mandate_period_opens_on(a.period) <= a.started_on <= a.period.ends_on):
             raise ValidationError({"started_on": _("Datumet ligger utanför analysens mandatperiod.")})
+        a.secrecy_marking = a.secrecy_marking.strip()
+        if len(a.secrecy_marking) > SECRECY_MARKING_MAX_LENGTH or "\n" in a.secrecy_marking:
+            raise ValidationError(
+                {
+                    "secrecy_marking": _("Sekretessmarkeringen ska vara en rad med högst %(max)d tecken.")
+                    % {"max": SECRECY_MARKING_MAX_LENGTH}
+                }
+            )
 
     update_object(analysis, _pick(fields, ANALYSIS_FIELDS), actor=actor, validate=validate)
     if participants is not None:
@@ -153,9 +200,14 @@ def analysis_update(
 
 
 def systems_without_risks(analysis: SecurityAnalysis):
-    from .selectors import analysis_scope  # noqa: PLC0415 – selectors import this module's models only
+    return selectors.analysis_scope(analysis).in_scope.exclude(risks__analysis=analysis)
 
-    return analysis_scope(analysis).in_scope.exclude(risks__analysis=analysis)
+
+def _refuse_incomplete(analysis: SecurityAnalysis, message: str) -> None:
+    missing = list(systems_without_risks(analysis).order_by("name").values_list("name", flat=True)[:11])
+    if missing:
+        names = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
+        raise ValidationError(message % {"systems": names})
 
 
 def _set_status(analysis: SecurityAnalysis, status: str, *, actor: User | None, **fields: Any) -> SecurityAnalysis:
@@ -169,12 +221,7 @@ def analysis_complete(*, actor: User | None, analysis: SecurityAnalysis) -> Secu
     locked = _locked(analysis)
     if locked.status != SecurityAnalysis.Status.ONGOING:
         raise ValidationError(_("Bara en pågående analys kan markeras som klar."))
-    missing = list(systems_without_risks(locked).order_by("name").values_list("name", flat=True)[:11])
-    if missing:
-        names = ", ".join(missing[:10]) + (" …" if len(missing) > 10 else "")
-        raise ValidationError(
-            _("Analysen är inte klar: dessa system saknar bedömda risker: %(systems)s.") % {"systems": names}
-        )
+    _refuse_incomplete(locked, _("Analysen är inte klar: dessa system saknar bedömda risker: %(systems)s."))
     return _set_status(locked, SecurityAnalysis.Status.DONE, actor=actor, completed_on=access.today())
 
 
@@ -196,26 +243,50 @@ def analysis_report(
     meeting_date: datetime.date,
     paragraph: int,
     diary_number: str,
-) -> SecurityAnalysis:
-    """Klar → rapporterad: record the nämnd's or styrelse's decision (POL-3.15, BIL1-5)."""
+) -> AnalysisVersion:
+    """Klar → rapporterad, or rapporterad and changed → reported again: record the decision of
+    the board that governs the unit (POL-3.15, BIL1-5) and freeze what was reported as the next
+    version, with its archival PDF/A and SHA-256 in the change log. The reporter must see the
+    whole analysis, since the archival copy shows all of it."""
     _require_unit(actor, analysis)
     locked = _locked(analysis)
-    if locked.status != SecurityAnalysis.Status.DONE:
+    if actor is not None:
+        access.require(selectors.sees_whole_analysis(access.principal_for(actor), locked))
+    previous = selectors.latest_version(locked)
+    if locked.status == SecurityAnalysis.Status.REPORTED:
+        if not selectors.changed_since_report(locked, previous):
+            raise ValidationError(_("Analysen har inte ändrats sedan den rapporterades."))
+        _refuse_incomplete(
+            locked, _("Analysen kan inte rapporteras igen: dessa system saknar bedömda risker: %(systems)s.")
+        )
+    elif locked.status != SecurityAnalysis.Status.DONE:
         raise ValidationError(_("Markera analysen som klar innan den rapporteras till nämnden."))
     if locked.completed_on and meeting_date < locked.completed_on:
         raise ValidationError({"meeting_date": _("Sammanträdet kan inte ligga före den dag analysen blev klar.")})
+    if previous is not None and meeting_date < previous.decision.meeting_date:
+        raise ValidationError({"meeting_date": _("Sammanträdet kan inte ligga före det förra beslutet om analysen.")})
+    number = previous.number + 1 if previous else 1
     decision = decision_record(
         actor=actor,
+        unit=locked.unit,
         board=board,
         meeting_date=meeting_date,
         paragraph=paragraph,
         diary_number=diary_number,
-        subject=_("Informationssäkerhetsanalys %(period)s, %(unit)s")
-        % {"period": locked.period, "unit": locked.unit.name},
+        subject=_("Informationssäkerhetsanalys %(period)s, %(unit)s, version %(version)s")
+        % {"period": locked.period, "unit": locked.unit.name, "version": number},
     )
-    _set_status(locked, SecurityAnalysis.Status.REPORTED, actor=actor, decision=decision)
+    if locked.status != SecurityAnalysis.Status.REPORTED:
+        _set_status(locked, SecurityAnalysis.Status.REPORTED, actor=actor)
+    version = AnalysisVersion(
+        analysis=locked, number=number, content=selectors.analysis_content(locked), decision=decision
+    )
+    version.pdf = _report_renderer[0](actor, locked, decision)
+    version.pdf_sha256 = hashlib.sha256(version.pdf).hexdigest()
+    version.save()
+    record_create(version, user=actor)
     analysis.refresh_from_db()
-    return analysis
+    return version
 
 
 def _require_system(actor: User | None, system: InformationSystem) -> None:
@@ -239,8 +310,12 @@ def risk_update(*, actor: User | None, risk: Risk, **fields: Any) -> Risk:
     return update_object(risk, _pick(fields, RISK_FIELDS), actor=actor, validate=lambda r: _validate_risk(r, actor))
 
 
-def _refuse_if_reported(analysis: SecurityAnalysis, message: str) -> None:
-    if analysis.status == SecurityAnalysis.Status.REPORTED:
+def _refuse_if_reported(analysis: SecurityAnalysis, kind: str, pk: int, message: str) -> None:
+    """What the nämnd was told stays in the live analysis too: a risk or measure in the last
+    reported version is not removed (one added since may be). A version without content
+    (reported before LIS kept it) protects everything."""
+    version = selectors.latest_version(analysis)
+    if version is not None and (not version.content or pk in {item["id"] for item in version.content[kind]}):
         raise ValidationError(message)
 
 
@@ -249,7 +324,10 @@ def risk_delete(*, actor: User | None, risk: Risk) -> None:
     """Remove a risk registered by mistake; what was reported to the nämnd stays."""
     _require_system(actor, risk.system)
     _refuse_if_reported(
-        risk.analysis, _("Analysen är rapporterad till nämnden. Risken kan inte tas bort, men den kan bedömas om.")
+        risk.analysis,
+        "risks",
+        risk.pk,
+        _("Risken är rapporterad till nämnden och kan inte tas bort, men den kan bedömas om."),
     )
     record_delete(risk, user=actor)
     risk.delete()
@@ -268,6 +346,45 @@ def _validate_measure(measure: Measure) -> None:
         raise ValidationError(errors)
 
 
+def _completion(
+    measure: Measure | None, values: dict[str, Any], evidence: dict[str, Any], actor: User | None
+) -> dict[str, Any]:
+    """The completion fields that follow a change. Genomförd needs a comment or an evidence
+    file and records who marked it; any change to the status, comment or evidence of a
+    completed measure undoes its verification (what was verified is no longer what is there)."""
+    before = measure.status if measure is not None else ""
+    status = values.get("status", before)
+    if status != Measure.COMPLETED:
+        if before == Measure.COMPLETED:
+            return {"completed_by": None, "completed_at": None, "verified_by": None, "verified_at": None}
+        return {}
+    note = values.get("completion_note", measure.completion_note if measure is not None else "")
+    if not note.strip() and not (evidence or (measure is not None and measure.evidence)):
+        message = _("Beskriv hur åtgärden är genomförd eller bifoga underlag innan den markeras som genomförd.")
+        raise ValidationError({"completion_note": message})
+    if before == Measure.COMPLETED and not evidence and note == measure.completion_note:
+        return {}
+    return {"completed_by": actor, "completed_at": timezone.now(), "verified_by": None, "verified_at": None}
+
+
+def _save_with_evidence(
+    measure: Measure | None, upload: tuple[str, bytes] | None, save: Callable[[dict[str, Any]], Measure]
+) -> Measure:
+    """Save with the uploaded evidence, all or nothing: when the save fails the stored file is
+    removed; when it succeeds a replaced file is removed after commit."""
+    evidence = store_document(measure or Measure(), "evidence", upload) if upload is not None else {}
+    replaced = measure.evidence.name if measure is not None and evidence and measure.evidence else ""
+    try:
+        saved = save(evidence)
+    except Exception:
+        if evidence:
+            Measure._meta.get_field("evidence").storage.delete(evidence["evidence"])
+        raise
+    if replaced:
+        transaction.on_commit(lambda: saved.evidence.storage.delete(replaced))
+    return saved
+
+
 @transaction.atomic
 def measure_save(
     *,
@@ -275,36 +392,46 @@ def measure_save(
     analysis: SecurityAnalysis,
     measure: Measure | None = None,
     risks: list[Risk] | None = None,
+    upload: tuple[str, bytes] | None = None,
     **fields: Any,
 ) -> Measure:
-    """Create or change a measure and the risks it treats (all in the same analysis)."""
+    """Create or change a measure and the risks it treats (all in the same analysis); `upload`
+    (file name, content) attaches evidence of its completion."""
     _require_unit(actor, analysis)
     if risks is not None and any(r.analysis_id != analysis.pk for r in risks):
         raise ValidationError({"risks": _("En åtgärd kan bara behandla risker i samma analys.")})
     values = _pick(fields, MEASURE_FIELDS)
-    if measure is None:
-        measure = create_object(
-            Measure(analysis=analysis, created_by=actor, **values), actor=actor, validate=_validate_measure
-        )
-        before_risks: list[int] = []
-    else:
-        before_risks = sorted(measure.risks.values_list("pk", flat=True))
-        update_object(measure, values, actor=actor, validate=_validate_measure)
+
+    def save(evidence: dict[str, Any]) -> Measure:
+        changes = values | evidence | _completion(measure, values, evidence, actor)
+        if measure is None:
+            return create_object(
+                Measure(analysis=analysis, created_by=actor, **changes), actor=actor, validate=_validate_measure
+            )
+        return update_object(measure, changes, actor=actor, validate=_validate_measure)
+
+    before_risks = sorted(measure.risks.values_list("pk", flat=True)) if measure is not None else []
+    saved = _save_with_evidence(measure, upload, save)
     if risks is not None and sorted(r.pk for r in risks) != before_risks:
-        state = snapshot(measure) | {"risks": before_risks}
-        measure.risks.set(risks)
+        state = snapshot(saved) | {"risks": before_risks}
+        saved.risks.set(risks)
         # The many-to-many change is recorded as a field of the measure.
-        record_update(measure, state, user=actor, extra={"risks": sorted(r.pk for r in risks)})
-    return measure
+        record_update(saved, state, user=actor, extra={"risks": sorted(r.pk for r in risks)})
+    return saved
 
 
 @transaction.atomic
 def measure_delete(*, actor: User | None, measure: Measure) -> None:
     _require_unit(actor, measure.analysis)
     _refuse_if_reported(
-        measure.analysis, _("Analysen är rapporterad till nämnden. Sätt åtgärdens status till avbruten i stället.")
+        measure.analysis,
+        "measures",
+        measure.pk,
+        _("Åtgärden är rapporterad till nämnden. Sätt dess status till avbruten i stället."),
     )
     record_delete(measure, user=actor)
+    if measure.evidence:
+        transaction.on_commit(lambda name=measure.evidence.name: measure.evidence.storage.delete(name))
     measure.delete()
 
 
@@ -314,7 +441,54 @@ def can_report_measure(p: access.Principal, measure: Measure) -> bool:
 
 
 @transaction.atomic
-def measure_set_status(*, actor: User | None, measure: Measure, status: str) -> Measure:
+def measure_set_status(
+    *,
+    actor: User | None,
+    measure: Measure,
+    status: str,
+    completion_note: str | None = None,
+    upload: tuple[str, bytes] | None = None,
+) -> Measure:
+    """The åtgärdsansvarig (or the unit) reports how the measure is going; genomförd with a
+    comment or an evidence file."""
     if actor is not None:
         access.require(can_report_measure(access.principal_for(actor), measure))
-    return update_object(measure, {"status": status}, actor=actor, validate=_validate_measure)
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)  # as it is now: verified or not
+    values = {"status": status} | ({"completion_note": completion_note} if completion_note is not None else {})
+    return _save_with_evidence(
+        measure,
+        upload,
+        lambda evidence: update_object(
+            measure,
+            values | evidence | _completion(measure, values, evidence, actor),
+            actor=actor,
+            validate=_validate_measure,
+        ),
+    )
+
+
+def can_verify_measure(p: access.Principal, measure: Measure) -> bool:
+    """The owner of a risk the measure treats, or the unit's chef or samordnare (and the
+    säkerhetsstrateg), verifies a completed measure; never alone the one who completed it."""
+    if p.can_manage_unit(measure.analysis.unit):
+        return True
+    return p.person is not None and any(r.owner_id == p.person.pk for r in measure.risks.all())
+
+
+@transaction.atomic
+def measure_verify(*, actor: User, measure: Measure) -> Measure:
+    """Genomförd → verifierad: someone other than the person who marked it genomförd checks it."""
+    access.require(can_verify_measure(access.principal_for(actor), measure))
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    if locked.status != Measure.COMPLETED:
+        raise ValidationError(_("Bara en genomförd åtgärd kan verifieras."))
+    if locked.verified_at is not None:
+        raise ValidationError(_("Åtgärden är redan verifierad."))
+    if locked.completed_by_id == actor.pk:
+        raise ValidationError(
+            _(
+                "Du markerade åtgärden som genomförd och kan inte verifiera den själv. Riskägaren, "
+                "förvaltningschefen eller informationssäkerhetssamordnaren verifierar den."
+            )
+        )
+    return update_object(locked, {"verified_by": actor, "verified_at": timezone.now()}, actor=actor)

@@ -12,14 +12,17 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis.core import access
-from lis.core.forms import call_service, cleaned
+from lis.core.changelog import record_event
+from lis.core.forms import call_service, cleaned, unconfirmed
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
+from lis.core.uploads import document_response, too_large
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 from lis.organisation import selectors as organisation_selectors
 from lis.organisation.services import mandate_period_for
@@ -29,13 +32,14 @@ from lis.systems import selectors as system_selectors
 from lis.systems.forms import top_units
 
 from . import selectors, services
-from .forms import AnalysisForm, AnalysisStartForm, MeasureForm, MeasureStatusForm, RiskForm
+from .forms import AnalysisForm, AnalysisStartForm, MeasureForm, MeasureStatusForm, RiskForm, threat_texts
 from .models import Measure, Risk, SecurityAnalysis
 
 ANALYSIS_TABS = (
     ("oversikt", gettext_lazy("Översikt")),
     ("risker", gettext_lazy("Risker")),
     ("atgarder", gettext_lazy("Åtgärder")),
+    ("versioner", gettext_lazy("Rapporterade versioner")),
     ("historik", gettext_lazy("Historik")),
 )
 PAGE_SIZE = 50
@@ -89,11 +93,14 @@ def analysis_start(request: HttpRequest) -> HttpResponse:
     p = request.principal
     units = top_units(p, manage=True)
     access.require(units.exists())
-    form = AnalysisStartForm(request.POST or None, units=units, initial={"unit": request.GET.get("enhet")})
+    form = AnalysisStartForm(
+        request.POST or None,
+        units=units,
+        periods=services.analysis_periods(),
+        initial={"unit": request.GET.get("enhet")},
+    )
     if request.method == "POST" and form.is_valid():
-        analysis = call_service(
-            form, lambda: services.analysis_start(actor=request.user, unit=form.cleaned_data["unit"])
-        )
+        analysis = call_service(form, lambda: services.analysis_start(actor=request.user, **form.cleaned_data))
         if analysis is not None:
             messages.success(request, _("Analysen är påbörjad."))
             return redirect(_analysis_url(analysis))
@@ -101,7 +108,10 @@ def analysis_start(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title=_("Påbörja informationssäkerhetsanalys"),
-        intro=_("Analysen gäller förvaltningens eller bolagets system för den pågående mandatperioden (POL-3.15)."),
+        intro=_(
+            "Analysen gäller förvaltningens eller bolagets system för mandatperioden (POL-3.15). Under den "
+            "pågående periodens sista månader, när valet är hållet, kan analysen för nästa påbörjas."
+        ),
         submit=_("Påbörja"),
         cancel=reverse("risks:analysis_list"),
     )
@@ -134,12 +144,15 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tab = selected_tab(request, ANALYSIS_TABS)
     risks = selectors.risks_visible_to(p).filter(analysis=analysis)
     can_manage = p.can_manage_unit(analysis.unit)
+    latest = selectors.latest_version(analysis)
     context = {
         "analysis": analysis,
+        "latest": latest,
+        "changed": selectors.changed_since_report(analysis, latest),
         "tab": tab,
         "tabs": ANALYSIS_TABS,
         "can_manage": can_manage,
-        "can_add_risk": can_manage or system_selectors.systems_visible_to(p).filter(unit=analysis.unit).exists(),
+        "can_add_risk": _risk_systems(p, analysis).exists(),
         "today": access.today(),
         "Status": SecurityAnalysis.Status,
         "risk_levels": get_pack().risk_levels,
@@ -163,11 +176,14 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["page"] = Paginator(
             _measures(selectors.measures_visible_to(p).filter(analysis=analysis), p), PAGE_SIZE
         ).get_page(request.GET.get("sida"))
+    elif tab == "versioner":
+        context["versions"] = analysis.versions.select_related("decision__board").defer("pdf")
+        context["sees_whole"] = selectors.sees_whole_analysis(p, analysis)
     elif tab == "historik":
-        objects = [analysis, analysis.decision] if analysis.decision_id else [analysis]
+        versions = analysis.versions.select_related("decision").defer("pdf")
         context["history_page"], context["history"] = history_for(
             p,
-            objects,
+            [analysis, *versions, *(version.decision for version in versions)],
             related=[risks, selectors.measures_visible_to(p).filter(analysis=analysis)],
             page=request.GET.get("sida", 1),
         )
@@ -175,8 +191,14 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _measures(measures, p):
-    visible_risks = selectors.risks_visible_to(p).select_related(None).only("pk", "event", "likelihood", "consequence")
-    return measures.prefetch_related(Prefetch("risks", visible_risks)).order_by("due_on", "pk")
+    visible_risks = (
+        selectors.risks_visible_to(p).select_related(None).only("pk", "event", "likelihood", "consequence", "owner")
+    )
+    return (
+        measures.select_related("completed_by__person", "verified_by__person")
+        .prefetch_related(Prefetch("risks", visible_risks))
+        .order_by("due_on", "pk")
+    )
 
 
 def _managed_analysis(request: HttpRequest, pk: int) -> SecurityAnalysis:
@@ -239,34 +261,115 @@ def analysis_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def analysis_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the nämnd's or styrelse's decision on the analysis (POL-3.15)."""
+    """Record the nämnd's or styrelse's decision on the analysis and freeze what was reported
+    (POL-3.15, BIL1-5); a reported analysis that has changed is reported again."""
     analysis = _managed_analysis(request, pk)
-    if analysis.status != SecurityAnalysis.Status.DONE:
+    reported = analysis.status == SecurityAnalysis.Status.REPORTED
+    if not (analysis.status == SecurityAnalysis.Status.DONE or reported):
         messages.error(request, _("Markera analysen som klar innan den rapporteras till nämnden."))
         return redirect(_analysis_url(analysis))
-    form = DecisionForm(request.POST or None, initial={"board": analysis.unit.governing_board_id})
+    form = DecisionForm(request.POST or None, unit=analysis.unit)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if call_service(
+        version = call_service(
             form,
-            lambda: services.analysis_report(
-                actor=request.user,
-                analysis=analysis,
-                board=data["board"],
-                meeting_date=data["meeting_date"],
-                paragraph=data["paragraph"],
-                diary_number=data["diary_number"],
-            ),
-        ):
-            messages.success(request, _("Nämndens beslut är registrerat och analysen är rapporterad."))
-            return redirect(_analysis_url(analysis))
+            lambda: services.analysis_report(actor=request.user, analysis=analysis, **form.cleaned_data),
+        )
+        if version is not None:
+            messages.success(
+                request,
+                _("Nämndens beslut är registrerat. Version %(n)s av analysen är fryst med ett arkivexemplar.")
+                % {"n": version.number},
+            )
+            return redirect(_analysis_url(analysis, "versioner"))
     return form_page(
         request,
         form,
-        title=_("Rapportera analysen till nämnden"),
-        intro=_("Registrera beslutet ur nämndens eller styrelsens protokoll."),
+        title=_("Rapportera analysen till nämnden igen") if reported else _("Rapportera analysen till nämnden"),
+        intro=_(
+            "Registrera beslutet ur nämndens eller styrelsens protokoll. Analysen fryses som den är nu, "
+            "med ett arkivexemplar i PDF/A; arbetet fortsätter sedan i analysen."
+        ),
         submit=_("Registrera beslutet"),
         cancel=_analysis_url(analysis),
+    )
+
+
+@require_GET
+def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The archived PDF/A of a reported version, exactly as it was frozen; only for those who
+    may see every system of the analysis."""
+    version = selectors.version_get(request.principal, pk)
+    if not version.pdf:
+        raise Http404
+    record_event("export", user=request.user, obj=version, details={"format": "pdf/a"})
+    name = _("Informationssäkerhetsanalys %(unit)s %(period)s version %(n)s (arkiv).pdf") % {
+        "unit": version.analysis.unit.short_name or version.analysis.unit.name,
+        "period": version.analysis.period,
+        "n": version.number,
+    }
+    response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _compare_rows(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+    """Two contents side by side: the summary, and risks and measures matched by id (added,
+    removed or changed)."""
+
+    def pair(kind: str):
+        a = {item["id"]: item for item in left.get(kind, [])}
+        b = {item["id"]: item for item in right.get(kind, [])}
+        ids = list(a) + [key for key in b if key not in a]
+        return [{"sides": [a.get(key), b.get(key)], "changed": a.get(key) != b.get(key)} for key in ids]
+
+    return {
+        "summary": (left.get("summary", ""), right.get("summary", "")),
+        "participants": (left.get("participants", []), right.get("participants", [])),
+        "systems": (
+            [s["name"] for s in left.get("systems", [])],
+            [s["name"] for s in right.get("systems", [])],
+        ),
+        "risks": pair("risks"),
+        "measures": pair("measures"),
+    }
+
+
+def analysis_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two reported versions, or a version and the live analysis (0), side by side; for those
+    who may see the whole analysis."""
+    p = request.principal
+    analysis = selectors.analysis_get(p, pk)
+    access.require(selectors.sees_whole_analysis(p, analysis))
+    versions = {v.number: v for v in analysis.versions.select_related("decision__board").defer("pdf")}
+    if not versions:
+        raise Http404
+
+    def pick(name: str, default: int):
+        raw = request.GET.get(name, "")
+        number = int(raw) if raw.isdigit() and len(raw) < 6 else default
+        if number == 0:
+            return 0, _("Analysen nu"), selectors.analysis_content(analysis)
+        if number in versions and versions[number].content:
+            return number, _("Version %(n)s (rapporterad)") % {"n": number}, versions[number].content
+        raise Http404
+
+    newest = max(versions)
+    left = pick("a", newest)
+    right = pick("b", 0)
+    choices = [(0, _("Analysen nu"))] + [
+        (n, _("Version %(n)s") % {"n": n}) for n in sorted(versions) if versions[n].content
+    ]
+    return render(
+        request,
+        "risks/analysis_compare.html",
+        {
+            "analysis": analysis,
+            "left": left,
+            "right": right,
+            "rows": _compare_rows(left[2], right[2]),
+            "choices": choices,
+        },
     )
 
 
@@ -278,7 +381,12 @@ def threat_catalogue(request: HttpRequest, pk: int) -> HttpResponse:
         (threat, ", ".join(a.name for a in pack.aspects if a.key in threat.get("aspects", [])))
         for threat in pack.threats
     ]
-    return render(request, "risks/threat_catalogue.html", {"analysis": analysis, "threats": threats})
+    can_add_risk = _risk_systems(request.principal, analysis).exists()
+    return render(
+        request,
+        "risks/threat_catalogue.html",
+        {"analysis": analysis, "threats": threats, "can_add_risk": can_add_risk},
+    )
 
 
 def _risk_systems(p, analysis: SecurityAnalysis):
@@ -300,19 +408,12 @@ def risk_edit(request: HttpRequest, pk: int | None = None, risk_pk: int | None =
     else:
         risk = None
         analysis = selectors.analysis_get(p, pk)
-        initial = {"system": request.GET.get("system")}
-        threat = next((t for t in get_pack().threats if t.key == request.GET.get("hot")), None)
-        if threat is not None:
-            initial |= {
-                "threat": threat.key,
-                "cause": threat.get("cause", ""),
-                "event": threat.get("event", ""),
-                "consequence_text": threat.get("consequence", ""),
-                "aspects": list(threat.get("aspects", [])),
-            }
+        initial = {"system": request.GET.get("system")} | (threat_texts(request.GET.get("hot")) or {})
     systems = _risk_systems(p, analysis)
     access.require(risk is not None or systems.exists())
     form = RiskForm(request.POST or None, instance=form_copy(risk), initial=initial, principal=p, systems=systems)
+    if "fill_threat" in request.POST:  # "Fyll i från hotet" without JavaScript: shown again, nothing saved
+        form = RiskForm(instance=form_copy(risk), initial=form.filled_from_threat(), principal=p, systems=systems)
     if risk is not None:
         form.fields["system"].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -385,6 +486,30 @@ def risk_detail(request: HttpRequest, risk_pk: int) -> HttpResponse:
     )
 
 
+def _due_warnings(form: MeasureForm, measure: Measure | None) -> list[str]:
+    """An open measure given a date that has already passed is overdue at once: asked first."""
+    due, status = form.cleaned_data.get("due_on"), form.cleaned_data.get("status")
+    open_statuses = {s.key for s in get_pack().measure_statuses if s.get("open")}
+    if due is None or due >= access.today() or status not in open_statuses:
+        return []
+    if measure is not None and due == measure.due_on:
+        return []
+    return [
+        _("Datumet klart senast, %(date)s, har redan passerat: åtgärden blir försenad direkt.")
+        % {"date": due.isoformat()}
+    ]
+
+
+def _evidence_upload(form) -> tuple[str, bytes] | None:
+    """The uploaded evidence as (file name, content); a file over the limit is refused unread."""
+    upload = form.cleaned_data.get("evidence")
+    if upload is None:
+        return None
+    if message := too_large(upload.size):
+        raise ValidationError({"evidence": message})
+    return upload.name, upload.read()
+
+
 @require_http_methods(["GET", "POST"])
 def measure_edit(request: HttpRequest, pk: int | None = None, measure_pk: int | None = None) -> HttpResponse:
     p = request.principal
@@ -396,14 +521,26 @@ def measure_edit(request: HttpRequest, pk: int | None = None, measure_pk: int | 
         analysis = _managed_analysis(request, pk)
     risks = Risk.objects.filter(analysis=analysis).select_related("system").order_by("system__name", "pk")
     initial = {"risks": [request.GET["risk"]]} if request.GET.get("risk", "").isdigit() else {}
-    form = MeasureForm(request.POST or None, instance=form_copy(measure), initial=initial, principal=p, risks=risks)
-    if request.method == "POST" and form.is_valid():
+    form = MeasureForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=form_copy(measure),
+        initial=initial,
+        principal=p,
+        risks=risks,
+    )
+    if request.method == "POST" and form.is_valid() and not unconfirmed(form, _due_warnings(form, measure)):
         fields = cleaned(form, services.MEASURE_FIELDS)
         chosen = list(form.cleaned_data["risks"])
         result = call_service(
             form,
             lambda: services.measure_save(
-                actor=request.user, analysis=analysis, measure=measure, risks=chosen, **fields
+                actor=request.user,
+                analysis=analysis,
+                measure=measure,
+                risks=chosen,
+                upload=_evidence_upload(form),
+                **fields,
             ),
         )
         if result is not None:
@@ -417,24 +554,62 @@ def measure_edit(request: HttpRequest, pk: int | None = None, measure_pk: int | 
     )
 
 
+def _measure_back(p, measure: Measure) -> str:
+    """Back to the analysis's measures, or to the user's own measures when they see only those."""
+    if selectors.analyses_visible_to(p).filter(pk=measure.analysis_id).exists():
+        return _analysis_url(measure.analysis, "atgarder")
+    return reverse("risks:measure_list") + "?mina=1"
+
+
 @require_http_methods(["GET", "POST"])
 def measure_status(request: HttpRequest, measure_pk: int) -> HttpResponse:
     """The åtgärdsansvarig (or the unit) reports how the measure is going."""
     p = request.principal
     measure = selectors.measure_get(p, measure_pk)
     access.require(services.can_report_measure(p, measure))
-    form = MeasureStatusForm(request.POST or None, initial={"status": measure.status})
-    back = (
-        _analysis_url(measure.analysis, "atgarder")
-        if selectors.analyses_visible_to(p).filter(pk=measure.analysis_id).exists()
-        else reverse("risks:measure_list") + "?mina=1"
+    form = MeasureStatusForm(
+        request.POST or None, request.FILES or None, initial={"status": measure.status}, measure=measure
     )
+    back = _measure_back(p, measure)
     if request.method == "POST" and form.is_valid():
-        status = form.cleaned_data["status"]
-        if call_service(form, lambda: services.measure_set_status(actor=request.user, measure=measure, status=status)):
+        data = form.cleaned_data
+        if call_service(
+            form,
+            lambda: services.measure_set_status(
+                actor=request.user,
+                measure=measure,
+                status=data["status"],
+                completion_note=data["completion_note"],
+                upload=_evidence_upload(form),
+            ),
+        ):
             messages.success(request, _("Åtgärdens status är sparad."))
             return redirect(back)
     return form_page(request, form, title=_("Status för %(measure)s") % {"measure": measure.title}, cancel=back)
+
+
+@require_POST
+def measure_verify(request: HttpRequest, measure_pk: int) -> HttpResponse:
+    """Genomförd → verifierad, by the risk owner or the unit's chef or samordnare."""
+    p = request.principal
+    measure = selectors.measure_get(p, measure_pk)
+    access.require(services.can_verify_measure(p, measure))
+    return _act(
+        request,
+        lambda: services.measure_verify(actor=request.user, measure=measure),
+        done=_("Åtgärden är verifierad."),
+        back=_measure_back(p, measure),
+    )
+
+
+def measure_evidence(request: HttpRequest, measure_pk: int) -> HttpResponse:
+    """The evidence of a completed measure, always as a download under its original name."""
+    measure = selectors.measure_get(request.principal, measure_pk)
+    if not measure.evidence:
+        raise Http404
+    return document_response(
+        measure.evidence, kind=measure.evidence_type, name=measure.evidence_name or f"underlag.{measure.evidence_type}"
+    )
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:

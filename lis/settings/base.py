@@ -2,9 +2,11 @@
 environment (see README.md, "Konfiguration")."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -32,8 +34,35 @@ def read_secret_key() -> str | None:
     return None
 
 
+KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,20}")
+
+
+def read_changelog_keys(path: Path | None = None) -> dict[str, str]:
+    """The change log's HMAC keys from LIS_CHANGELOG_KEY_FILE (or LIS_CHANGELOG_KEY), oldest first.
+
+    One key a line, `key-id:secret` (secret at least 32 characters, lines starting with # are
+    comments). The last key signs new entries; older ones stay to verify what they signed, so a
+    key is rotated by adding a line. The database never holds a key."""
+    path = path or os.environ.get("LIS_CHANGELOG_KEY_FILE")
+    text = Path(path).read_text(encoding="utf-8") if path else os.environ.get("LIS_CHANGELOG_KEY", "")
+    keys: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        key_id, _, secret = line.partition(":")
+        if not KEY_ID_PATTERN.fullmatch(key_id) or len(secret) < 32 or key_id in keys:
+            raise ImproperlyConfigured(
+                f"Ändringsloggens nyckel på rad {number} ska skrivas nyckel-id:hemlighet, med ett unikt id "
+                "(A–Z, 0–9, . _ -, högst 20 tecken) och en hemlighet på minst 32 tecken."
+            )
+        keys[key_id] = secret
+    return keys
+
+
 # Which flavour of settings is running: the demo loader refuses to run in "production".
 LIS_ENVIRONMENT = "base"
+LIS_CHANGELOG_KEYS = read_changelog_keys()
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
@@ -128,7 +157,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Reverse proxies in front of LIS that append to X-Forwarded-For (lis/core/clientip.py).
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LIS_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "lis.core.clientip.client_ip"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]

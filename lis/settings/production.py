@@ -17,6 +17,11 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY eller SECRET_KEY_FILE måste anges (minst 50 tecken) i produktion.")
 if not ALLOWED_HOSTS:  # noqa: F405
     raise ImproperlyConfigured("ALLOWED_HOSTS måste anges i produktion.")
+if not LIS_CHANGELOG_KEYS:  # noqa: F405
+    raise ImproperlyConfigured(
+        "LIS_CHANGELOG_KEY_FILE (eller LIS_CHANGELOG_KEY) måste anges i produktion: ändringsloggens nyckel "
+        "hålls utanför databasen (README, Drift)."
+    )
 if "DATABASE_URL" not in os.environ:
     raise ImproperlyConfigured("DATABASE_URL måste anges i produktion (PostgreSQL).")
 

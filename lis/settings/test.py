@@ -3,6 +3,9 @@
 from .dev import *  # noqa: F403
 
 LIS_ENVIRONMENT = "test"
+# The same keys on every machine, whatever a trial under var/ uses.
+SECRET_KEY = "test-only-secret-key-" + "x" * 40
+LIS_CHANGELOG_KEYS = {"test": "test-only-changelog-key-not-a-secret"}
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

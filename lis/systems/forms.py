@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lis.core import access
 from lis.core.access import Principal
 from lis.core.forms import DateInput
 from lis.core.pack import get_pack
-from lis.organisation.models import Board, OrgUnit, Person
+from lis.organisation.forms import PersonChoiceField
+from lis.organisation.models import Board, OrgUnit
 from lis.organisation.selectors import active_q, people_choices
 
 from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
@@ -21,18 +21,6 @@ def top_units(p: Principal, *, manage: bool):
         .filter(p.unit_filter(manage=manage))
         .order_by("name")
     )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def __init__(self, *args, principal: Principal | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.principal = principal
-
-    def label_from_instance(self, person: Person) -> str:
-        label = access.person_label(self.principal, person) if self.principal else str(person)
-        if label != str(person) or not person.unit_id:  # a pseudonym says nothing more
-            return label
-        return f"{label} ({person.unit.name})"
 
 
 class SystemForm(forms.ModelForm):
@@ -141,7 +129,12 @@ class SystemFilterForm(forms.Form):
     klassad = forms.ChoiceField(
         label=_("Klassning"),
         required=False,
-        choices=[("", _("Alla")), ("nej", _("Inte fastställd")), ("ja", _("Fastställd"))],
+        choices=[
+            ("", _("Alla")),
+            ("nej", _("Inte fastställd")),
+            ("ja", _("Fastställd")),
+            ("vantar", _("Väntar på fastställande")),
+        ],
     )
     avtal = forms.BooleanField(label=_("Avtal löper snart ut"), required=False)
     sortera = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -1,4 +1,4 @@
-"""Compliance rules over the register: BIL1-2, BIL1-3 and POL-3.12 (in part)."""
+"""Compliance rules over the register: BIL1-2, BIL1-3, POL-3.11 and POL-3.12 (both in part)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from lis.compliance.registry import Finding, rule
 from lis.organisation.models import OrgUnit
@@ -44,9 +45,12 @@ def register_complete() -> list[Finding]:
     incomplete = _register().filter(missing_bil1_2_q())
     return findings_per_unit(
         incomplete,
-        _(
+        ngettext_lazy(
             "%(count)s system saknar uppgifter som förteckningen ska ha (systemägare, systemansvarig, "
-            "systemförvaltare, användare eller brukare): %(systems)s"
+            "systemförvaltare, användare eller brukare): %(systems)s",
+            "%(count)s system saknar uppgifter som förteckningen ska ha (systemägare, systemansvarig, "
+            "systemförvaltare, användare eller brukare): %(systems)s",
+            "count",
         ),
         "komplett=incomplete",
     )
@@ -56,17 +60,51 @@ def register_complete() -> list[Finding]:
 def operating_model_given() -> list[Finding]:
     return findings_per_unit(
         _register().filter(operating_model=""),
-        _("%(count)s system saknar driftsform: %(systems)s"),
+        ngettext_lazy(
+            "%(count)s system saknar driftsform: %(systems)s",
+            "%(count)s system saknar driftsform: %(systems)s",
+            "count",
+        ),
         "driftsform=-",
     )
 
 
-@rule("POL-3.12")
+@rule(
+    "POL-3.11",
+    partial=gettext_lazy(
+        "att varje system har en ansvarig chef. Att avtal finns på plats och att chefen tar sitt övriga "
+        "ansvar kontrolleras inte."
+    ),
+)
+def responsible_manager_named() -> list[Finding]:
+    """In part: every system names its ansvarig chef."""
+    return findings_per_unit(
+        _register().filter(responsible_manager__isnull=True),
+        ngettext_lazy(
+            "%(count)s system saknar ansvarig chef: %(systems)s",
+            "%(count)s system saknar ansvarig chef: %(systems)s",
+            "count",
+        ),
+        "komplett=incomplete",
+    )
+
+
+@rule(
+    "POL-3.12",
+    partial=gettext_lazy(
+        "att varje system har en systemförvaltare. Att systemförvaltaren har utbildats i systemet innan "
+        "hen tillträdde och har alla behörigheter i systemet kontrolleras inte."
+    ),
+)
 def steward_appointed() -> list[Finding]:
     """In part: every system has a systemförvaltare. (Training before appointment comes with
     the training register.)"""
     return findings_per_unit(
         _register().filter(system_steward__isnull=True),
-        _("%(count)s system saknar systemförvaltare: %(systems)s"),
+        ngettext_lazy(
+            "%(count)s system saknar systemförvaltare: %(systems)s",
+            "%(count)s system saknar systemförvaltare: %(systems)s",
+            "count",
+        ),
         "komplett=incomplete",
     )

@@ -14,12 +14,13 @@ from lis.core import access
 from lis.core.access import Principal
 from lis.core.pack import get_pack
 
-from .models import Agreement, InformationSystem, Party, UserGroup
+from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
-# BIL1-2 and BIL1-3: what the förteckning must say about every system. (label, requirement)
+# BIL1-2, BIL1-3 and POL-3.11: what the förteckning must say about every system. (label, requirement)
 REQUIRED_FIELDS = {
     "system_owner": (_("systemägare"), "BIL1-2"),
     "accountable_board": (_("systemansvarig"), "BIL1-2"),
+    "responsible_manager": (_("ansvarig chef"), "POL-3.11"),
     "system_steward": (_("systemförvaltare"), "BIL1-2"),
     "users": (_("användare"), "BIL1-2"),
     "consumers": (_("brukare"), "BIL1-2"),
@@ -52,8 +53,8 @@ def missing_bil1_2_q() -> Q:
 
 
 def incomplete_q() -> Q:
-    """Q matching systems missing a BIL1-2 or BIL1-3 field."""
-    return missing_bil1_2_q() | Q(operating_model="")
+    """Q matching systems missing a BIL1-2, BIL1-3 or POL-3.11 field."""
+    return missing_bil1_2_q() | Q(operating_model="") | Q(responsible_manager__isnull=True)
 
 
 def missing_fields(system: InformationSystem) -> list[tuple[str, str]]:
@@ -63,6 +64,8 @@ def missing_fields(system: InformationSystem) -> list[tuple[str, str]]:
         missing.append(REQUIRED_FIELDS["system_owner"])
     if system.accountable_board_id is None and system.unit.governing_board_id is None:
         missing.append(REQUIRED_FIELDS["accountable_board"])
+    if system.responsible_manager_id is None:
+        missing.append(REQUIRED_FIELDS["responsible_manager"])
     if system.system_steward_id is None:
         missing.append(REQUIRED_FIELDS["system_steward"])
     if not system.has_users:
@@ -112,7 +115,7 @@ class SystemFilters:
     level: str = ""
     status: str = ""
     completeness: str = ""  # "complete" | "incomplete"
-    classified: str = ""  # "ja" | "nej"
+    classified: str = ""  # "ja" | "nej" | "vantar" (a proposal waits to be fastställd)
     expiring: bool = False
     sort: str = "namn"
 
@@ -146,10 +149,20 @@ def system_search(p: Principal, filters: SystemFilters) -> QuerySet[InformationS
         queryset = queryset.exclude(incomplete_q())
     if filters.classified in ("ja", "nej"):
         queryset = queryset.filter(classified=filters.classified == "ja")
+    elif filters.classified == "vantar":
+        waiting = InformationSet.objects.filter(classifications__status="proposed").values("system")
+        queryset = queryset.filter(pk__in=waiting)
     if filters.expiring:
         window = access.today() + datetime.timedelta(days=get_pack().agreement_notice_window_days)
         queryset = queryset.filter(agreement_ends__lte=window)
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["namn"]))
+
+
+def namesakes(*, unit, name: str, exclude: InformationSystem | None = None) -> QuerySet[InformationSystem]:
+    """Systems of `unit` already called `name` (case and surrounding spaces ignored): a second
+    one is allowed, but the user is asked first (it is usually the same system twice)."""
+    queryset = InformationSystem.objects.filter(unit=unit, name__iexact=name.strip())
+    return queryset.exclude(pk=exclude.pk) if exclude is not None else queryset
 
 
 def agreements_expiring(system: InformationSystem) -> list[Agreement]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lis.classification.models import Classification
 from lis.core import access
-from lis.core.forms import call_service, cleaned
+from lis.core.forms import call_service, cleaned, unconfirmed
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
@@ -125,12 +125,28 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render_tabbed(request, "systems/system_detail.html", context)
 
 
+def _namesake_warnings(form: SystemForm, system: InformationSystem | None = None) -> list[str]:
+    """A second system with the same name in the unit is allowed, after a question."""
+    unit, name = form.cleaned_data.get("unit"), form.cleaned_data.get("name", "")
+    if unit is None or (system is not None and (unit, name.strip().lower()) == (system.unit, system.name.lower())):
+        return []
+    if not selectors.namesakes(unit=unit, name=name, exclude=system).exists():
+        return []
+    return [
+        _(
+            "%(unit)s har redan ett system som heter %(name)s. Spara ändå bara om det är ett annat system, "
+            "och ge det gärna ett namn som skiljer dem åt."
+        )
+        % {"unit": unit.name, "name": name.strip()}
+    ]
+
+
 @require_http_methods(["GET", "POST"])
 def system_create(request: HttpRequest) -> HttpResponse:
     p = request.principal
     access.require(top_units(p, manage=True).exists())
     form = SystemForm(request.POST or None, principal=p, initial={"unit": request.GET.get("enhet")})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not unconfirmed(form, _namesake_warnings(form)):
         system = call_service(
             form, lambda: services.system_create(actor=request.user, **cleaned(form, services.SYSTEM_FIELDS))
         )
@@ -151,7 +167,7 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form.fields["unit"].queryset = type(system.unit).objects.filter(pk=system.unit_id)
         for name in services.APPOINTED_FIELDS:
             form.fields[name].disabled = True
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not unconfirmed(form, _namesake_warnings(form, system)):
         if call_service(
             form,
             lambda: services.system_update(actor=request.user, system=system, **cleaned(form, services.SYSTEM_FIELDS)),

@@ -1,6 +1,7 @@
 from django import template
 from django.http import QueryDict
 
+from lis.core import access
 from lis.core.access import person_label, principal_for, user_label
 from lis.core.pack import get_pack
 
@@ -21,6 +22,19 @@ def user_name(context, user) -> str:
     request = context.get("request")
     principal = getattr(request, "principal", None) or principal_for(getattr(request, "user", None))
     return user_label(principal, user)
+
+
+@register.simple_tag(takes_context=True)
+def can(context, permission: str, *args) -> bool:
+    """Whether the current user may do `permission`, decided by the `can_<permission>` predicate in
+    lis/core/access.py (or of the Principal), so that a page shows only links that work for the
+    person who sees it: {% can "assign_role" a.role a.unit a.board as allowed %}."""
+    request = context.get("request")
+    principal = getattr(request, "principal", None) or principal_for(getattr(request, "user", None))
+    predicate = getattr(access, f"can_{permission}", None)
+    if predicate is not None:
+        return predicate(principal, *args)
+    return getattr(principal, f"can_{permission}")(*args)
 
 
 @register.simple_tag(takes_context=True)
@@ -63,4 +77,4 @@ def contrast(colour: str) -> str:
 @register.filter
 def choice_name(key, choices: str) -> str:
     """The name of a pack choice, e.g. {{ measure.kind|choice_name:"measure_types" }}."""
-    return next((c.name for c in getattr(get_pack(), choices) if str(c.key) == str(key)), key or "–")
+    return get_pack().choice_name(choices, key) if key not in (None, "") else "–"

@@ -136,12 +136,3 @@ def test_it_rejects_a_wrong_password_and_publishes_the_policy(ui: UI, personas):
     expect(page).to_have_url(ui.url(POLICY_PATH))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     ui.check()
-
-
-def test_it_fits_a_phone_screen(ui: UI, personas):
-    page = ui.page
-    page.set_viewport_size({"width": 375, "height": 740})
-    ui.login("strategist")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 375 + 1, f"startsidan är {scroll_width}px bred i en 375px-vy"

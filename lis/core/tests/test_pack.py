@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from lis.core.pack import PackError, load_pack
+from lis.core.pack import PackError, PolicyAdoption, load_pack
 
 PACK = Path(settings.LIS_POLICY_PACK)
 
@@ -90,6 +91,9 @@ def test_it_takes_risk_levels_from_the_matrix_not_a_formula():
             "ingen risknivå",
         ),
         ('aspects = ["R", "T"] },', 'aspects = ["X"] },', "risk.threats[0].aspects", "ingen aspekt"),
+        ('secrecy_marking = "Uppgifterna', '#secrecy_marking = "', "documents.secrecy_marking", "saknas"),
+        ("OSL 18 kap. 8 §", "OSL 18 kap. 8 §" + "x" * 200, "documents.secrecy_marking", "högst 200 tecken"),
+        ("OSL 18 kap. 8 §", "OSL\\n18 kap. 8 §", "documents.secrecy_marking", "en rad"),
     ],
 )
 def test_it_rejects_a_broken_pack_naming_the_key(pack_copy, old, new, key, problem):
@@ -127,3 +131,19 @@ def test_it_stops_the_application_when_the_configured_pack_is_broken(pack_copy, 
             apps.get_app_config("core").ready()
     finally:
         pack_module._cached.cache_clear()
+
+
+def test_it_reads_the_decision_that_adopted_the_policy_when_the_pack_states_it(pack_copy):
+    assert load_pack(pack_copy).policy_adoption is None
+    adopted = '[policy_document.adopted]\nboard = "KF"\nmeeting_date = 2021-06-30\nparagraph = 77\n'
+    edit(pack_copy, "[reference]", adopted + 'diary_number = "2021-00123"\n\n[reference]')
+    assert load_pack(pack_copy).policy_adoption == PolicyAdoption(
+        board="KF", meeting_date=datetime.date(2021, 6, 30), paragraph=77, diary_number="2021-00123"
+    )
+    edit(pack_copy, "\nmeeting_date = 2021-06-30", "\nmeeting_date = 2021-06-30T18:00:00")
+    with pytest.raises(PackError) as caught:
+        load_pack(pack_copy)
+    assert caught.value.key == "policy_document.adopted.meeting_date"
+    edit(pack_copy, "\nmeeting_date = 2021-06-30T18:00:00", '\nmeeting_date = "30 juni 2021"')
+    with pytest.raises(PackError, match="datum"):
+        load_pack(pack_copy)

@@ -14,18 +14,16 @@ from django.urls import reverse
 ROOT = Path(settings.BASE_DIR)
 
 
-def test_it_publishes_the_policy_with_version_to_everyone(client, db):
-    response = client.get(reverse("core:policy"))
-    content = response.content.decode()
+def test_it_says_so_when_no_version_of_the_policy_is_published(client, db):
+    response = client.get(reverse("policy:current"))
     assert response.status_code == 200
-    assert "IT- och informationssäkerhetspolicy med handlingsplan" in content
-    assert "Version" in content
+    assert "Ingen version av policyn är publicerad i LIS än." in response.content.decode()
 
 
 def test_it_links_the_policy_from_every_page(personas):
     client = personas["employee_vaf"].client()
     for name in ("core:home", "organisation:person_list", "organisation:unit_list"):
-        assert reverse("core:policy") in client.get(reverse(name)).content.decode()
+        assert reverse("policy:current") in client.get(reverse(name)).content.decode()
 
 
 def test_it_speaks_swedish_by_default_and_english_on_request(personas):
@@ -54,7 +52,14 @@ def test_the_english_catalogue_is_complete():
 
 
 def test_production_settings_pass_the_deploy_check_and_refuse_missing_secrets(tmp_path):
-    unwanted = ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unwanted = (
+        "SECRET_KEY",
+        "SECRET_KEY_FILE",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "LIS_CHANGELOG_KEY",
+        "LIS_CHANGELOG_KEY_FILE",
+    )
     env = {k: v for k, v in os.environ.items() if k not in unwanted}
     env |= {
         "DJANGO_SETTINGS_MODULE": "lis.settings.production",
@@ -63,13 +68,16 @@ def test_production_settings_pass_the_deploy_check_and_refuse_missing_secrets(tm
     }
     secret = tmp_path / "secret"
     secret.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    keys = tmp_path / "changelog_keys"
+    keys.write_text(f"2026:{secrets.token_urlsafe(40)}\n", encoding="utf-8")
+    secrets_env = {"SECRET_KEY_FILE": str(secret), "LIS_CHANGELOG_KEY_FILE": str(keys)}
     command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
-    ok = subprocess.run(
-        command, cwd=ROOT, env=env | {"SECRET_KEY_FILE": str(secret)}, capture_output=True, text=True, check=False
-    )
+    ok = subprocess.run(command, cwd=ROOT, env=env | secrets_env, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    refused = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr
+    for missing in secrets_env:
+        without = env | {name: value for name, value in secrets_env.items() if name != missing}
+        refused = subprocess.run(command, cwd=ROOT, env=without, capture_output=True, text=True, check=False)
+        assert refused.returncode != 0 and missing.removesuffix("_FILE") in refused.stderr
 
 
 def test_the_demo_loader_refuses_to_run_with_production_settings(tmp_path):
@@ -78,6 +86,7 @@ def test_the_demo_loader_refuses_to_run_with_production_settings(tmp_path):
         "ALLOWED_HOSTS": "x",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "SECRET_KEY": "k" * 60,
+        "LIS_CHANGELOG_KEY": "2026:" + "n" * 40,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "load_demo"], cwd=ROOT, env=env, capture_output=True, text=True, check=False

@@ -49,7 +49,7 @@ def url(world, name: str) -> str:
     u, b = world["units"], world["boards"]
     return {
         "home": reverse("core:home"),
-        "policy": reverse("core:policy"),
+        "policy": reverse("policy:current"),
         "unit_list": reverse("organisation:unit_list"),
         "unit_buf": reverse("organisation:unit_detail", args=[u["BUF"].pk]),
         "unit_buf_people": reverse("organisation:unit_detail", args=[u["BUF"].pk]) + "?flik=personer",

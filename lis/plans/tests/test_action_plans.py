@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from lis.core.models import ChangeLogEntry
+from lis.organisation.services import mandate_period_for
 from lis.plans import services
 from lis.plans.models import ActionPlan, ActionPlanVersion, ImmutableError
 from lis.risks import services as risk_services
@@ -94,9 +95,8 @@ def test_the_measure_sections_and_the_timeline_draw_on_the_units_measures(plan, 
     assert [m["title"] for m in sections["technical_measures"]["measures"]] == ["Inför MFA"]
     assert [m["title"] for m in sections["administrative_measures"]["measures"]] == ["Utbilda personalen"]
     timeline = {q["quarter"]: q["measures"] for q in sections["timeline"]["timeline"]}
-    assert (
-        len(timeline) == 16 and timeline["2026 K2"] == ["Inför MFA"] and timeline["2025 K1"] == ["Utbilda personalen"]
-    )
+    # Only what remains of the period (2026 K4); measures due earlier come first.
+    assert timeline == {"Tidigare": ["Utbilda personalen", "Inför MFA"], "2026 K4": []}
     services.plan_update(actor=None, plan=plan, sections={"digitalisation_needs": "E-tjänster"})
     assert services.plan_submit(actor=None, plan=plan).status == "for_decision"
 
@@ -144,7 +144,7 @@ def test_a_follow_up_keeps_each_measures_status_at_that_moment(plan, measures):
         paragraph=30,
         diary_number="2026-00031",
     )
-    risk_services.measure_set_status(actor=None, measure=measures[0], status="done")
+    risk_services.measure_set_status(actor=None, measure=measures[0], status="done", completion_note="Införd.")
     follow_up.refresh_from_db()
     rows = {row["title"]: row for row in follow_up.measures}
     assert rows["Inför MFA"]["status"] == "not_started" and rows["Inför MFA"]["overdue"]
@@ -199,3 +199,37 @@ def test_the_rules_follow_the_plan_from_missing_to_followed_up(plan, measures, a
         diary_number="2026-00031",
     )
     assert not any(f.unit == unit for f in _findings("POL-3.3"))
+
+
+def test_it_starts_next_periods_plan_after_the_election_and_lists_measures_after_the_period(amal):
+    unit = amal["units"]["BUF"]
+    current, following = services.plan_periods()
+    assert (following.starts_on, following.ends_on) == (datetime.date(2027, 1, 1), datetime.date(2030, 12, 31))
+    plan = services.plan_start(actor=None, unit=unit, period=following)
+    assert plan.period == following and current.ends_on == datetime.date(2026, 12, 31)
+    analysis = risk_services.analysis_start(actor=None, unit=unit, period=following)
+    for title, due_on in (("Tidig", datetime.date(2027, 2, 1)), ("Sen", datetime.date(2031, 3, 1))):
+        risk_services.measure_save(
+            actor=None, analysis=analysis, title=title, kind="technical", status="not_started", due_on=due_on
+        )
+    (timeline,) = [s for s in services.plan_content(plan)["sections"] if s.get("timeline")]
+    rows = {q["quarter"]: q["measures"] for q in timeline["timeline"]}
+    assert list(rows)[0] == "2027 K1" and len(rows) == 17
+    assert rows["2027 K1"] == ["Tidig"] and rows["Efter perioden"] == ["Sen"]
+
+
+def test_it_rejects_next_periods_plan_before_the_election(amal):
+    with time_machine.travel(datetime.datetime(2026, 9, 1, 10, 0, tzinfo=datetime.UTC), tick=False):
+        (current,) = services.plan_periods()
+        following = mandate_period_for(datetime.date(2027, 1, 1))
+        with pytest.raises(ValidationError) as refused:
+            services.plan_start(actor=None, unit=amal["units"]["BUF"], period=following)
+    assert "period" in refused.value.message_dict and not ActionPlan.objects.exists()
+    assert current.ends_on == datetime.date(2026, 12, 31)
+
+
+def test_it_shows_only_the_remaining_quarters_of_the_period(plan):
+    with time_machine.travel(datetime.datetime(2025, 5, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+        (timeline,) = [s for s in services.plan_content(plan)["sections"] if s.get("timeline")]
+    assert [q["quarter"] for q in timeline["timeline"]][:2] == ["2025 K2", "2025 K3"]
+    assert len(timeline["timeline"]) == 7

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from lis.browser import UI
 from lis.plans.models import ActionPlan
+from lis.plans.services import policy_ensure_first_version
 
 pytestmark = pytest.mark.browser
 
@@ -95,3 +96,31 @@ def test_a_unit_takes_its_plan_from_draft_to_decided_and_followed_up(ui: UI, per
     expect(page.locator("#tab-panel")).to_contain_text("§ 80")
     ui.check()
     assert plan.follow_ups.count() == 1
+
+
+def test_the_strategist_publishes_a_policy_version_that_everyone_then_reads(ui: UI, personas, amal):
+    policy_ensure_first_version()
+    page = ui.page
+    ui.login("strategist")
+    ui.goto("/policy/")
+    expect(page.locator(".facts")).to_contain_text("Beslutet om att anta versionen är inte registrerat i LIS än.")
+    ui.check()
+    page.get_by_role("link", name="Publicera en ny version").click()
+    ui.check()
+    page.get_by_label("Version").fill("2.0")
+    page.get_by_label("Text").fill("# 1. Allmän information\nPolicyn gäller alla medarbetare.")
+    page.get_by_label("Sammanträdesdatum").fill("2026-11-24")
+    page.get_by_label("Paragraf (§)").fill("112")
+    page.get_by_label("Diarienummer").fill("2026-00321")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publicera").click()
+    expect(page.locator(".messages")).to_contain_text("Version 2.0 av policyn är publicerad och gäller nu.")
+    expect(page.locator(".facts")).to_contain_text("Antagen av kommunfullmäktige 2026-11-24 § 112, dnr 2026-00321")
+    ui.check()
+
+    page.context.clear_cookies()
+    ui.goto("/policy/versioner/")
+    ui.check()
+    page.get_by_role("link", name="1.0", exact=True).click()
+    expect(page.locator(".notice")).to_contain_text("Gällande version är 2.0.")
+    ui.check()

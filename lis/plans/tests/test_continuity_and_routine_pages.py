@@ -81,7 +81,7 @@ def test_it_refuses_a_routine_upload_that_is_not_a_document(amal, personas):
     client = personas["strategist"].client()
     before = ChangeLogEntry.objects.count()
     fake = SimpleUploadedFile("rutin.pdf", b"MZ\x90\x00 program", content_type="application/pdf")
-    response = client.post(reverse("plans:routine_edit", args=[routine.pk]), {"version": "1", "upload": fake})
+    response = client.post(reverse("plans:routine_edit", args=[routine.pk]), {"version": "1", "file": fake})
     assert response.status_code == 200
     assert "inte en PDF" in response.content.decode()
     assert ChangeLogEntry.objects.count() == before
@@ -148,3 +148,45 @@ def test_it_refuses_continuity_and_routine_writes_without_authority(it_plan, per
     ]
     assert all(r.status_code in (403, 404) for r in responses), [r.status_code for r in responses]
     assert ChangeLogEntry.objects.count() == before
+
+
+def test_it_saves_no_new_routine_when_its_upload_is_refused(amal, personas):
+    client = personas["coordinator_vaf"].client()
+    before = (Routine.objects.count(), ChangeLogEntry.objects.count())
+    for _attempt in range(2):
+        fake = SimpleUploadedFile("rutin.pdf", b"MZ\x90\x00 program", content_type="application/pdf")
+        response = client.post(
+            reverse("plans:routine_create"),
+            {"name": "Rutin för loggning", "owner_unit": amal["units"]["VAF"].pk, "file": fake},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "inte en PDF" in page and 'value="Rutin för loggning"' in page
+    assert (Routine.objects.count(), ChangeLogEntry.objects.count()) == before
+
+
+def test_it_asks_for_the_owning_unit_of_a_new_routine_and_keeps_what_was_typed(amal, personas):
+    client = personas["coordinator_vaf"].client()
+    before = (Routine.objects.count(), ChangeLogEntry.objects.count())
+    response = client.post(
+        reverse("plans:routine_create"),
+        {"name": "Rutin för loggning", "owner_unit": "", "content": "## Syfte\nAll åtkomst loggas."},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ange vilken förvaltning eller enhet som äger rutinen." in page
+    assert 'value="Rutin för loggning"' in page and "All åtkomst loggas." in page
+    assert (Routine.objects.count(), ChangeLogEntry.objects.count()) == before
+
+
+def test_it_shows_a_field_error_for_a_next_review_before_the_last_review(it_plan, personas):
+    client = personas["it_manager"].client()
+    before = ChangeLogEntry.objects.count()
+    response = client.post(
+        reverse("plans:continuity_edit", args=[it_plan.pk]),
+        {"title": "Handlingsplan IT", "reviewed_on": "2026-11-01", "review_due": "2026-06-01"},
+    )
+    assert response.status_code == 200
+    assert "Nästa granskning ska ligga efter den senaste granskningen." in response.content.decode()
+    it_plan.refresh_from_db()
+    assert it_plan.reviewed_on is None and ChangeLogEntry.objects.count() == before

@@ -12,6 +12,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from lis.compliance.registry import registered_rules
+from lis.core.models import ChangeLogEntry
+from lis.core.uploads import detect_document_type
 from lis.plans import services
 from lis.plans.models import Routine
 
@@ -102,7 +104,7 @@ def _odt() -> bytes:
     [(b"%PDF-1.7\n...", "pdf"), (_docx(), "docx"), (_odt(), "odt"), (b"MZ\x90\x00", ""), (b"PK\x03\x04broken", "")],
 )
 def test_it_tells_the_document_type_from_the_content(data, kind):
-    assert services.detect_document_type(data) == kind
+    assert detect_document_type(data) == kind
 
 
 def test_the_required_routines_exist_from_the_start_and_are_adopted_one_by_one(amal, personas):
@@ -165,3 +167,64 @@ def test_a_forvaltning_adds_a_local_routine(amal, personas):
     assert not routine.required and routine.status == "draft"
     with pytest.raises(PermissionDenied):
         services.routine_create(actor=personas["coordinator_vaf"].user, name="X", owner_unit=amal["units"]["BUF"])
+
+
+def test_it_creates_a_routine_with_its_document_or_nothing_at_all(amal, personas, settings):
+    coordinator = personas["coordinator_vaf"].user
+    before = ChangeLogEntry.objects.count()
+    for _attempt in range(2):
+        with pytest.raises(ValidationError) as refused:
+            services.routine_create(
+                actor=coordinator,
+                name="Rutin för journalåtkomst",
+                owner_unit=amal["units"]["VAF"],
+                upload=("rutin.pdf", b"MZ\x90\x00 not a pdf"),
+            )
+        assert "file" in refused.value.error_dict
+    assert not Routine.objects.filter(name="Rutin för journalåtkomst").exists()
+    assert ChangeLogEntry.objects.count() == before
+    stored = settings.MEDIA_ROOT / "routines"
+    assert not stored.exists() or not any(stored.iterdir())
+
+    routine = services.routine_create(
+        actor=coordinator,
+        name="Rutin för journalåtkomst",
+        owner_unit=amal["units"]["VAF"],
+        upload=("Rutin.pdf", b"%PDF-1.7\n%test"),
+    )
+    assert (routine.file_type, routine.file_name) == ("pdf", "Rutin.pdf")
+    assert list(ChangeLogEntry.objects.order_by("sequence").values_list("action", "object_type")[before:]) == [
+        ("create", "plans.routine")
+    ]
+
+
+def test_it_rejects_a_local_routine_without_an_owning_unit_as_a_field_error(amal, personas):
+    with pytest.raises(ValidationError) as refused:
+        services.routine_create(actor=personas["coordinator_vaf"].user, name="Rutin utan ägare", owner_unit=None)
+    assert refused.value.message_dict == {"owner_unit": ["Ange vilken förvaltning eller enhet som äger rutinen."]}
+    routine = services.routine_create(
+        actor=personas["coordinator_vaf"].user, name="Lokal rutin", owner_unit=amal["units"]["VAF"]
+    )
+    with pytest.raises(ValidationError, match="äger rutinen"):
+        services.routine_update(actor=personas["coordinator_vaf"].user, routine=routine, owner_unit=None)
+    routine.refresh_from_db()
+    assert routine.owner_unit == amal["units"]["VAF"]
+
+
+def test_it_rejects_a_next_review_before_the_last_review(it_plan):
+    before = ChangeLogEntry.objects.count()
+    for due in (datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)):
+        with pytest.raises(ValidationError) as refused:
+            services.continuity_plan_update(
+                actor=None, plan=it_plan, reviewed_on=datetime.date(2026, 11, 1), review_due=due
+            )
+        assert refused.value.message_dict["review_due"] == [
+            "Nästa granskning ska ligga efter den senaste granskningen."
+        ]
+    it_plan.refresh_from_db()
+    assert it_plan.reviewed_on is None and ChangeLogEntry.objects.count() == before
+    services.continuity_plan_update(
+        actor=None, plan=it_plan, reviewed_on=datetime.date(2026, 11, 1), review_due=datetime.date(2027, 11, 1)
+    )
+    it_plan.refresh_from_db()
+    assert it_plan.review_due == datetime.date(2027, 11, 1)

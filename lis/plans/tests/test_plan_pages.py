@@ -107,6 +107,7 @@ PAGES = {
     "detail": (lambda plan: reverse("plans:plan_detail", args=[plan.pk]), 404, READERS),
     "history": (lambda plan: reverse("plans:plan_detail", args=[plan.pk]) + "?flik=historik", 404, READERS),
     "edit": (lambda plan: reverse("plans:plan_edit", args=[plan.pk]), 404, MANAGERS),
+    "draft_pdf": (lambda plan: reverse("plans:plan_draft_pdf", args=[plan.pk]), 404, READERS),
 }
 CASES = [(page, persona) for page in PAGES for persona in ALL]
 

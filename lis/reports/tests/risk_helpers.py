@@ -79,7 +79,13 @@ def add_risks(analysis: SecurityAnalysis, make_system, count: int) -> None:
             consequence=4,
         )
         services.measure_save(
-            actor=None, analysis=analysis, risks=[risk], title=f"Åtgärd {n}", kind="technical", status="done"
+            actor=None,
+            analysis=analysis,
+            risks=[risk],
+            title=f"Åtgärd {n}",
+            kind="technical",
+            status="done",
+            completion_note="Införd.",
         )
 
 

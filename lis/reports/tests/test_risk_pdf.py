@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.urls import reverse
 from lis.classification import services as classification_services
 from lis.core.models import ChangeLogEntry
 from lis.risks import services
+from lis.risks.models import SecurityAnalysis
 from lis.systems import services as system_services
 
 from .risk_helpers import TODAY, add_risks, build_analysis, pdf_text
@@ -71,7 +73,7 @@ def test_it_sums_up_the_analysis(analysis, personas, amal, make_system):
     assert "Skolans system är <b>utsatta</b>." in text  # the user's text, as text
     assert "2 system omfattas av analysen." in text and "2 risker är bedömda." in text
     assert "omfattas inte av riskanalysen (POL-3.23): Matsedeln." in text
-    assert "1 åtgärd, varav 1 pågående eller ej påbörjad och 1 försenad." in text
+    assert "1 åtgärd. Pågående eller ej påbörjade: 1. Försenade: 1." in text
     assert "Hög 1 0" in text and "Medelhög 0 1" in text and "Låg 1 1" in text  # per level before/after
     assert "Före behandling (2 risker)" in text and "Efter behandling (kvarstående risk) (2 risker)" in text
     assert "Inför tvåfaktorsinloggning (Teknisk)" in text and "Klart senast: 2026-10-01 (Försenad)" in text
@@ -90,22 +92,26 @@ def test_it_lists_the_risks_from_the_chosen_level(analysis, personas):
     assert client.get(_url(analysis, "?niva=okand")).status_code == 404
 
 
-def test_it_leaves_the_decision_blank_until_reported_then_prints_it(analysis, personas):
+def test_it_marks_an_unreported_analysis_as_a_proposal_then_prints_the_decision(analysis, personas, make_system):
+    add_risks(analysis, make_system, 6)  # more than one page
     client = personas["board_member_bun"].client()
-    _response, _reader, text = _report(client, analysis)
-    assert "Sammanträdesdatum Paragraf Diarienummer" in text
+    _response, reader, text = _report(client, analysis)
+    assert len(reader.pages) > 1 and all("Förslag" in page.extract_text() for page in reader.pages)
+    assert "Förslag till nämnden eller styrelsen (beslutsunderlag)" in text
+    assert "Nämnd/styrelse Barn- och utbildningsnämnden" in text
+    assert "Sammanträdesdatum" not in text and "Paragraf" not in text and "Diarienummer" not in text
     services.analysis_complete(actor=None, analysis=analysis)
     services.analysis_report(
         actor=None,
         analysis=analysis,
         board=analysis.unit.governing_board,
-        meeting_date=datetime.date(2026, 12, 9),
+        meeting_date=datetime.date(2026, 11, 28),
         paragraph=112,
         diary_number="2026-00014",
     )
-    _response, _reader, text = _report(client, analysis)
-    assert "Barn- och utbildningsnämnden" in text
-    assert "Sammanträdesdatum 2026-12-09" in text and "Paragraf § 112" in text and "Diarienummer 2026-00014" in text
+    _response, reader, text = _report(client, analysis)
+    assert "Barn- och utbildningsnämnden" in text and not any("Förslag" in page.extract_text() for page in reader.pages)
+    assert "Sammanträdesdatum 2026-11-28" in text and "Paragraf § 112" in text and "Diarienummer 2026-00014" in text
 
 
 def test_it_makes_an_archival_pdf_a(analysis, personas):
@@ -139,3 +145,60 @@ def test_it_asks_as_many_queries_for_20_risks_as_for_2(analysis, personas, make_
     before = queries()
     add_risks(analysis, make_system, 18)
     assert queries() == before
+
+
+def test_it_prints_the_secrecy_marking_on_every_page(analysis, personas, make_system):
+    add_risks(analysis, make_system, 6)
+    client = personas["unit_head_buf"].client()
+    _response, reader, _text = _report(client, analysis)
+    default = "Uppgifterna kan omfattas av sekretess enligt OSL 18 kap. 8 §"
+    assert len(reader.pages) > 1
+    assert all(default in re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages)
+
+    SecurityAnalysis.objects.filter(pk=analysis.pk).update(secrecy_marking="Sekretess <enligt> OSL 18:8")
+    _response, reader, _text = _report(client, analysis)
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    assert all("Sekretess <enligt> OSL 18:8" in page and default not in page for page in pages)
+
+
+def test_it_says_on_the_cover_that_a_narrower_view_is_an_extract(analysis, personas):
+    _response, reader, _text = _report(personas["employee_vaf"].client(), analysis, "?niva=low")
+    cover = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert "Utdrag: visar 1 av 2 system, 1 av 2 risker och 0 av 1 åtgärd som du har behörighet att se." in cover
+    for persona in ("unit_head_buf", "strategist"):
+        _response, _reader, text = _report(personas[persona].client(), analysis)
+        assert "Utdrag" not in text
+
+
+def test_it_presents_orsak_handelse_and_konsekvens_as_labelled_parts(analysis, personas):
+    _response, _reader, text = _report(personas["unit_head_buf"].client(), analysis)
+    assert "Skolplattform – Nätfiske Orsak en lärare luras Händelse =obehörig loggar in" in text
+    assert "Konsekvens elevuppgifter röjs" in text and "På grund av" not in text
+
+
+def test_it_never_splits_a_listed_risk_across_pages(analysis, personas, make_system):
+    platform = make_system(unit="BUF", name="Lärplattform")
+    for n in range(20):
+        risk = services.risk_create(
+            actor=None,
+            analysis=analysis,
+            system=platform,
+            cause=f"START{n:02d} " + " ".join(["orsak"] * (30 + n * 17 % 60)),
+            event="händelse",
+            consequence_text="konsekvens",
+            aspects=["K"],
+            likelihood=4,
+            consequence=4,
+        )
+        # The item ends with the risk's measures; the measures are listed again further on.
+        services.measure_save(
+            actor=None, analysis=analysis, risks=[risk], title=f"SLUT{n:02d}", kind="technical", status="in_progress"
+        )
+    _response, reader, _text = _report(personas["unit_head_buf"].client(), analysis)
+    pages = [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    assert len(pages) > 2
+
+    def page_of(word: str) -> int:
+        return next(index for index, text in enumerate(pages) if word in text)
+
+    assert [n for n in range(20) if page_of(f"START{n:02d} ") != page_of(f"SLUT{n:02d}")] == []

@@ -8,6 +8,7 @@ import re
 import openpyxl
 import pypdf
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from lis.browser import UI
@@ -109,12 +110,14 @@ def test_it_runs_an_analysis_and_hands_the_board_its_documents(ui: UI, personas,
     with page.expect_navigation():
         page.get_by_role("button", name="Registrera beslutet").click()
     expect(page.locator(".error-summary")).to_contain_text("till exempel 2026-00014")
+    expect(page.locator(".error-summary")).to_contain_text("efter dagens datum")
     ui.check()
+    page.get_by_label(re.compile("^Sammanträdesdatum")).fill(timezone.localdate().isoformat())
     page.get_by_label(re.compile("^Diarienummer")).fill("2026-00014")
     with page.expect_navigation():
         page.get_by_role("button", name="Registrera beslutet").click()
-    expect(page.locator(".messages")).to_contain_text("analysen är rapporterad")
-    expect(page.locator("dl.facts")).to_contain_text("§ 42, dnr 2026-00014")
+    expect(page.locator(".messages")).to_contain_text("Version 1 av analysen är fryst")
+    expect(page.locator("table")).to_contain_text("§ 42, dnr 2026-00014")
     ui.check()
 
     # 6. The riskmatris as .xlsx and the report as PDF, opened and read.
@@ -123,7 +126,7 @@ def test_it_runs_an_analysis_and_hands_the_board_its_documents(ui: UI, personas,
     xlsx_path = tmp_path / xlsx_download.value.suggested_filename
     xlsx_download.value.save_as(xlsx_path)
     workbook = openpyxl.load_workbook(xlsx_path)
-    assert workbook.sheetnames == ["Del 1 – Systemförteckning", "Del 2 – Riskanalys", "Åtgärder"]
+    assert workbook.sheetnames == ["Översikt", "Del 1 – Systemförteckning", "Del 2 – Riskanalys", "Åtgärder"]
     risk_cells = [str(c) for row in workbook["Del 2 – Riskanalys"].iter_rows(values_only=True) for c in row if c]
     assert risk.event in risk_cells and "Hög" in risk_cells
     measure_cells = [str(c) for row in workbook["Åtgärder"].iter_rows(values_only=True) for c in row if c]

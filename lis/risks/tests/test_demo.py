@@ -27,7 +27,9 @@ def test_the_risk_demo_covers_every_state_type_and_status(demo):
     statuses = dict(SecurityAnalysis.objects.values_list("unit__short_name", "status"))
     assert statuses == {"BUF": "reported", "VAF": "done", "KSF": "ongoing", "TFF": "ongoing"}
     reported = SecurityAnalysis.objects.get(unit__short_name="BUF")
-    assert reported.decision is not None and reported.decision.board.short_name == "BUN"
+    (version,) = reported.versions.all()
+    assert version.number == 1 and version.decision.board.short_name == "BUN"
+    assert version.pdf.startswith(b"%PDF-") and len(version.content["risks"]) == reported.risks.count()
     for analysis in SecurityAnalysis.objects.exclude(status="ongoing"):
         assert not analysis_scope(analysis).in_scope.exclude(risks__analysis=analysis).exists()
     ongoing = SecurityAnalysis.objects.get(unit__short_name="KSF")
@@ -57,7 +59,7 @@ def test_a_second_load_demo_writes_nothing(db, capsys, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo")
     assert "påhittade" in capsys.readouterr().out
-    assert SecurityAnalysis.objects.filter(status="reported", decision__isnull=False).exists()
+    assert SecurityAnalysis.objects.filter(status="reported", versions__number=1).exists()
     assert overdue(Measure.objects.all(), access.today()).exists()
     before = (ChangeLogEntry.objects.count(), Risk.objects.count(), Measure.objects.count())
     call_command("load_demo")

@@ -153,12 +153,12 @@ def test_it_links_measures_to_risks_records_the_link_and_flags_overdue(analysis,
     )
     assert list(risk.measures.all()) == [measure]
     assert measure.is_overdue(datetime.date(2026, 2, 1)) and not measure.is_overdue(datetime.date(2026, 1, 31))
-    services.measure_save(actor=None, analysis=analysis, measure=measure, status="done", risks=[])
+    services.measure_save(actor=None, analysis=analysis, measure=measure, status="cancelled", risks=[])
     assert not measure.is_overdue(datetime.date(2027, 1, 1))
     updates = [
         e.changes
         for e in ChangeLogEntry.objects.filter(object_type="risks.measure", action="update").order_by("sequence")
     ]
-    assert updates == [{"risks": [[], [risk.pk]]}, {"status": ["in_progress", "done"]}, {"risks": [[risk.pk], []]}]
+    assert updates == [{"risks": [[], [risk.pk]]}, {"status": ["in_progress", "cancelled"]}, {"risks": [[risk.pk], []]}]
     with pytest.raises(ValidationError, match="åtgärdstyp"):
         services.measure_save(actor=None, analysis=analysis, title="X", kind="magisk", status="not_started")

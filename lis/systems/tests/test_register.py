@@ -81,13 +81,31 @@ def test_it_lists_the_missing_bil1_2_and_bil1_3_fields(personas, amal):
     system = services.system_create(actor=None, name="Tomt system", unit=amal["units"]["BUF"])
     shown = selectors.system_get(principal_for(personas["strategist"].user), system.pk)
     missing = {label for label, _req in selectors.missing_fields(shown)}
-    assert missing == {"systemägare", "systemförvaltare", "användare", "brukare", "driftsform"}
+    assert missing == {"systemägare", "ansvarig chef", "systemförvaltare", "användare", "brukare", "driftsform"}
+    assert ("ansvarig chef", "POL-3.11") in selectors.missing_fields(shown)
+
+
+def test_it_lists_a_missing_ansvarig_chef_on_the_system_page_and_as_incomplete(make_system, personas):
+    system = make_system(system_steward=personas["employee_vaf"].person, no_consumers=True)
+    services.user_group_create(actor=None, system=system, kind="user", description="Handläggare")
+    client = personas["strategist"].client()
+    page = client.get(reverse("systems:system_detail", args=[system.pk])).content.decode()
+    assert "Förteckningen saknar" in page and "ansvarig chef (POL-3.11)" in page
+    listed = client.get(reverse("systems:system_list") + "?komplett=incomplete").content.decode()
+    assert "Verksamhetssystem" in listed
+    services.system_update(actor=None, system=system, responsible_manager=personas["coordinator_vaf"].person)
+    page = client.get(reverse("systems:system_detail", args=[system.pk])).content.decode()
+    assert "Förteckningen saknar" not in page
 
 
 def test_it_counts_a_system_complete_when_every_field_is_there(make_system, personas, amal):
     from lis.core.access import principal_for
 
-    system = make_system(system_steward=personas["employee_vaf"].person, no_consumers=True)
+    system = make_system(
+        system_steward=personas["employee_vaf"].person,
+        responsible_manager=personas["coordinator_vaf"].person,
+        no_consumers=True,
+    )
     services.user_group_create(actor=None, system=system, kind="user", description="Handläggare")
     shown = selectors.system_get(principal_for(personas["strategist"].user), system.pk)
     assert selectors.missing_fields(shown) == []

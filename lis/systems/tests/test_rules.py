@@ -1,4 +1,4 @@
-"""Efterlevnad rules over the register: BIL1-2, BIL1-3, POL-3.12, POL-3.22."""
+"""Efterlevnad rules over the register: BIL1-2, BIL1-3, POL-3.11, POL-3.12, POL-3.22."""
 
 from lis.compliance.registry import evaluate
 from lis.systems import services
@@ -34,3 +34,12 @@ def test_it_reports_systems_without_an_approved_classification(make_system):
 def test_decommissioned_systems_are_not_reported(make_system):
     make_system(name="Gammalt", status="decommissioned", operating_model="")
     assert findings("BIL1-3") == []
+
+
+def test_it_reports_systems_without_an_ansvarig_chef_under_pol_3_11(make_system, personas):
+    make_system(name="Utan chef")
+    make_system(name="Med chef", responsible_manager=personas["coordinator_vaf"].person)
+    [finding] = findings("POL-3.11")
+    assert finding.unit.short_name == "VAF"
+    assert "Utan chef" in finding.message and "Med chef" not in finding.message
+    assert "komplett=incomplete" in finding.link

@@ -15,6 +15,11 @@ class Command(BaseCommand):
         "Aldrig i produktion."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Porten LIS körs på, för adressen som skrivs ut (standard 8000)."
+        )
+
     def handle(self, *args, **options):
         try:
             logins = load_demo()
@@ -33,6 +38,8 @@ class Command(BaseCommand):
                 "leverantörer, risker och planer är påhittade."
             )
         )
-        self.stdout.write(f"Logga in på http://127.0.0.1:8000/ med lösenordet {DEMO_PASSWORD} och något av:")
+        self.stdout.write(
+            f"Logga in på http://127.0.0.1:{options['port']}/ med lösenordet {DEMO_PASSWORD} och något av:"
+        )
         for username, roles in logins:
             self.stdout.write(f"  {username:<20} {roles}")
