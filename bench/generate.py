@@ -47,7 +47,8 @@ from lis.core.models import ChangeLogEntry, User
 from lis.core.pack import get_pack
 from lis.organisation import services
 from lis.organisation.models import Board, MandatePeriod, Municipality, OrgUnit, Person, Role, RoleAssignment
-from lis.risks.models import Measure, Risk, SecurityAnalysis
+from lis.risks.models import AnalysisVersion, Measure, Risk, SecurityAnalysis
+from lis.risks.selectors import analysis_content
 from lis.systems import services as system_services
 from lis.systems.models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
@@ -695,9 +696,12 @@ def step_risks(kommun: Kommun) -> None:
                 )
             )
     Decision.objects.bulk_create([d for _unit, d in decisions], batch_size=BATCH)
-    for unit_pk, decision in decisions:
-        analyses[unit_pk].decision = decision
     SecurityAnalysis.objects.bulk_create(analyses.values(), batch_size=BATCH)
+    # Reported as version 1; the target's version is given its content once its risks exist.
+    versions = {
+        unit_pk: AnalysisVersion(analysis=analyses[unit_pk], number=1, decision=decision, content={}, pdf=b"")
+        for unit_pk, decision in decisions
+    }
     SecurityAnalysis.participants.through.objects.bulk_create(
         [
             SecurityAnalysis.participants.through(securityanalysis_id=analysis.pk, person_id=person.pk)
@@ -772,6 +776,9 @@ def step_risks(kommun: Kommun) -> None:
     target = analyses.get(kommun.chef_unit.pk) if kommun.chef_unit is not None else None
     target = target or next(iter(analyses.values()))
     kommun.targets["analysis"] = target.pk
+    if target.unit_id in versions:
+        versions[target.unit_id].content = analysis_content(target)
+    AnalysisVersion.objects.bulk_create(versions.values(), batch_size=BATCH)
     on_target_system = Risk.objects.filter(analysis=target, system_id=kommun.targets.get("system"))
     risk = on_target_system.order_by("pk").first() or Risk.objects.filter(analysis=target).order_by("pk").first()
     kommun.targets["risk"] = risk.pk

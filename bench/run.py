@@ -82,7 +82,8 @@ class Page:
 # The key pages. Later issues append theirs (systems, risks, plans, ...).
 PAGES: list[Page] = [
     Page("core:home"),
-    Page("core:policy"),
+    Page("policy:current"),
+    Page("policy:versions"),
     Page("organisation:unit_list"),
     Page("organisation:unit_detail", "unit"),
     Page("organisation:unit_detail", "unit", "flik=personer"),
@@ -95,6 +96,7 @@ PAGES: list[Page] = [
     Page("organisation:board_list"),
     Page("compliance:overview"),
     Page("core:changelog", expect={"chef": 403}),
+    Page("core:changelog", query="enhet={unit}&fran=2020-01-01", expect={"chef": 403}),
     Page("systems:system_list"),
     Page("systems:system_list", query="q=journal"),
     Page("systems:system_list", query="komplett=incomplete&sortera=-niva"),
@@ -108,6 +110,8 @@ PAGES: list[Page] = [
     Page("risks:analysis_detail", "analysis", "flik=risker"),
     Page("risks:analysis_detail", "analysis", "flik=atgarder"),
     Page("risks:analysis_detail", "analysis", "flik=historik"),
+    Page("risks:analysis_detail", "analysis", "flik=versioner"),
+    Page("risks:analysis_compare", "analysis"),
     Page("risks:risk_detail", "risk"),
     Page("risks:heat_map"),
     Page("risks:heat_map", query="enhet={unit}"),
