@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from lis.core.history import pack_keyed, register, register_event
 from lis.core.pack import get_pack
 
-from .models import Classification
+from .models import Classification, InformationSetRemoval
 
 
 def level_text(key) -> str:
@@ -23,3 +23,21 @@ register(
     labels={"information_set": _("informationsmängd")},
 )
 register_event("classification_returned", _("Klassningen skickades tillbaka"), details={"reason": (_("Skäl"), None)})
+
+register(InformationSetRemoval, unit="information_set__system__unit")
+
+
+def _action_text(value) -> str:
+    return str(dict(InformationSetRemoval.Action.choices).get(value, value))
+
+
+register_event(
+    "information_set_removal_approved",
+    _("Förslaget att ta bort eller säkerhetsskyddsmarkera en informationsmängd godkändes"),
+    details={"action": (_("Åtgärd"), _action_text)},
+)
+register_event(
+    "information_set_removal_returned",
+    _("Förslaget att ta bort eller säkerhetsskyddsmarkera en informationsmängd genomfördes inte"),
+    details={"reason": (_("Skäl"), None)},
+)

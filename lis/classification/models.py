@@ -26,6 +26,8 @@ class Classification(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     levels = models.JSONField(_("nivåer"), default=dict)
     motivation = models.TextField(_("motivering"))
+    # Each proposal gets a new revision; an approval names the revision the approver saw.
+    revision = models.PositiveIntegerField(_("förslagsversion"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("skapad av"),
@@ -83,3 +85,31 @@ class Classification(models.Model):
         """POL-3.24: the classification of information later marked säkerhetsskydd is not shown."""
         protected = Classification.objects.filter(pk__in=ids, information_set__security_protected=True)
         return {pk: {"levels", "motivation", "__str__"} for pk in protected.values_list("pk", flat=True)}
+
+
+class InformationSetRemoval(models.Model):
+    """A proposal to take an approved information set out of the max rule – delete it or mark it
+    säkerhetsskyddsklassificerad (POL-3.24) – when that lowers the system's level. Like a
+    classification, someone other than the proposer approves it; until then the set and the
+    system's level stay. The row exists while the proposal waits; the change log keeps the rest.
+    A proposal is never changed: a different one is a new row."""
+
+    class Action(models.TextChoices):
+        DELETE = "delete", _("Ta bort informationsmängden")
+        SECURITY_PROTECTED = "security_protected", _("Markera informationsmängden som säkerhetsskyddsklassificerad")
+
+    information_set = models.OneToOneField(
+        InformationSet, verbose_name=_("informationsmängd"), on_delete=models.CASCADE, related_name="removal"
+    )
+    action = models.CharField(_("åtgärd"), max_length=20, choices=Action.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("föreslagen av"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("föreslagen"))
+
+    class Meta:
+        verbose_name = _("förslag att ta bort informationsmängd ur klassningen")
+        verbose_name_plural = _("förslag att ta bort informationsmängder ur klassningen")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.information_set.name}"

@@ -9,14 +9,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis.core import access
-from lis.core.changelog import record_event
+from lis.core.changelog import record_delete, record_event
 from lis.core.models import User
 from lis.core.notifications import notify
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
+from lis.organisation.models import Role, RoleAssignment
 from lis.systems.models import InformationSet, InformationSystem
 
 from .models import Classification
+from .models import InformationSetRemoval as Removal
 from .selectors import approvers
 
 Status = Classification.Status
@@ -102,7 +104,12 @@ def classification_propose(*, actor: User | None, classification: Classification
         raise ValidationError(_("Bara ett utkast kan föreslås."))
     update_object(
         classification,
-        {"status": Status.PROPOSED, "proposed_by": actor, "proposed_at": timezone.now()},
+        {
+            "status": Status.PROPOSED,
+            "proposed_by": actor,
+            "proposed_at": timezone.now(),
+            "revision": classification.revision + 1,
+        },
         actor=actor,
         validate=_validate,
     )
@@ -120,7 +127,10 @@ def classification_propose(*, actor: User | None, classification: Classification
 
 @transaction.atomic
 def classification_approve(*, actor: User, classification: Classification) -> Classification:
-    """Fastställ a proposal. The proposer cannot approve their own proposal."""
+    """Fastställ a proposal exactly as `classification` holds it: its revision is the one the
+    approver saw (the page's form carries it). A proposal proposed again since is a new one and is
+    refused. The proposer cannot approve their own proposal."""
+    seen = classification.revision
     classification = _locked(classification)
     system = classification.information_set.system
     access.require(
@@ -132,6 +142,10 @@ def classification_approve(*, actor: User, classification: Classification) -> Cl
     if classification.proposed_by_id == actor.pk:
         raise ValidationError(
             _("Den som har föreslagit klassningen kan inte fastställa den. Be en annan behörig person.")
+        )
+    if classification.revision != seen:
+        raise ValidationError(
+            _("Förslaget har ändrats sedan du öppnade sidan. Läs det nuvarande förslaget innan du fastställer det.")
         )
     for old in classification.information_set.classifications.filter(status=Status.APPROVED):
         update_object(old, {"status": Status.SUPERSEDED}, actor=actor)
@@ -161,21 +175,176 @@ def classification_return(*, actor: User, classification: Classification, reason
     return classification
 
 
-def system_levels_refresh(*, system: InformationSystem, actor: User | None) -> None:
-    """Recompute the system's level per aspect: the highest fastställd level among its
-    information sets (the max rule). Security-protected sets are not classified here."""
-    pack = get_pack()
-    rank = {level.key: index for index, level in enumerate(pack.levels)}
-    sets = list(system.information_sets.filter(security_protected=False))
-    approved = {
-        c.information_set_id: c for c in Classification.objects.filter(information_set__in=sets, status=Status.APPROVED)
-    }
+def _max_levels(system: InformationSystem, *, without: InformationSet | None = None) -> tuple[dict[str, str], bool]:
+    """The max rule: the highest fastställd level per aspect among the system's information sets
+    (leaving out `without`), and whether every set has a fastställd classification.
+    Security-protected sets are not classified here."""
+    rank = _ranks()
+    sets = system.information_sets.filter(security_protected=False)
+    if without is not None:
+        sets = sets.exclude(pk=without.pk)
+    sets = list(sets)
+    approved = Classification.objects.filter(information_set__in=sets, status=Status.APPROVED)
     levels: dict[str, str] = {}
-    for classification in approved.values():
+    count = 0
+    for classification in approved:
+        count += 1
         for aspect, level in classification.levels.items():
             if level in rank and (aspect not in levels or rank[level] > rank[levels[aspect]]):
                 levels[aspect] = level
+    return levels, bool(sets) and count == len(sets)
+
+
+def _ranks() -> dict[str, int]:
+    return {level.key: index for index, level in enumerate(get_pack().levels)}
+
+
+def system_levels_refresh(*, system: InformationSystem, actor: User | None) -> None:
+    """Recompute the system's level per aspect by the max rule (_max_levels)."""
+    levels, classified = _max_levels(system)
+    rank = _ranks()
     level_rank = max((rank[v] for v in levels.values()), default=None)
-    classified = bool(sets) and len(approved) == len(sets)
     InformationSystem.objects.filter(pk=system.pk).update(levels=levels, level_rank=level_rank, classified=classified)
     system.levels, system.level_rank, system.classified = levels, level_rank, classified
+
+
+# --- taking a set out of the max rule: delete or mark säkerhetsskydd, four eyes when it lowers the level
+
+
+def _lowers_level(information_set: InformationSet) -> bool:
+    rank = _ranks()
+    before, _classified = _max_levels(information_set.system)
+    after, _classified = _max_levels(information_set.system, without=information_set)
+    return any(aspect not in after or rank[after[aspect]] < rank[level] for aspect, level in before.items())
+
+
+def _delete(actor: User | None, information_set: InformationSet) -> None:
+    for classification in information_set.classifications.all():
+        record_delete(classification, user=actor)
+    record_delete(information_set, user=actor)
+    information_set.delete()
+    system_levels_refresh(system=information_set.system, actor=actor)
+
+
+def _mark_security_protected(actor: User | None, information_set: InformationSet) -> None:
+    """POL-3.24: keep only the fact, drop any description and classification, and report to the
+    säkerhetsskyddschef and the biträdande signalskyddschef."""
+    for open_work in information_set.classifications.filter(status__in=[Status.DRAFT, Status.PROPOSED]):
+        record_delete(open_work, user=actor)
+        open_work.delete()
+    # The classification of such information is not kept in LIS either: supersede it.
+    for approved in information_set.classifications.filter(status=Status.APPROVED):
+        update_object(approved, {"status": Status.SUPERSEDED}, actor=actor)
+    update_object(information_set, {"description": "", "security_protected": True}, actor=actor)
+    InformationSet.objects.filter(pk=information_set.pk).update(security_marked_at=timezone.now())
+    system = information_set.system
+    system_levels_refresh(system=system, actor=actor)
+    recipients = [
+        a.person.user
+        for a in RoleAssignment.objects.active()
+        .filter(
+            role__in=[Role.SECURITY_STRATEGIST, Role.DEPUTY_SIGNALS_CHIEF],
+            person__user__isnull=False,
+            person__user__is_active=True,
+        )
+        .select_related("person__user")
+    ]
+    notify(
+        recipients=recipients,
+        actor=actor,
+        subject=_("Säkerhetsskyddsklassificerad information anmäld i LIS"),
+        message=_(
+            "En informationsmängd i %(system)s (%(unit)s) har markerats som säkerhetsskyddsklassificerad "
+            "och behöver bedömas (POL-3.24)."
+        )
+        % {"system": system.name, "unit": system.unit.name},
+        link=reverse("systems:system_detail", args=[system.pk]) + "?flik=informationsmangder",
+    )
+
+
+_PERFORM = {Removal.Action.DELETE: _delete, Removal.Action.SECURITY_PROTECTED: _mark_security_protected}
+
+
+def _remove(actor: User | None, information_set: InformationSet, action: str) -> Removal | None:
+    """Take the set out of the max rule at once, or – when that lowers the system's level and a
+    person asks – propose it for someone else to approve."""
+    _require_manage(actor, information_set)
+    # Serialise with classification work and other removals of the set.
+    InformationSet.objects.select_for_update().filter(pk=information_set.pk).first()
+    if Removal.objects.filter(information_set=information_set).exists():
+        raise ValidationError(
+            _("Ett förslag om att ta bort eller säkerhetsskyddsmarkera %(set)s väntar redan på godkännande.")
+            % {"set": information_set.name}
+        )
+    if actor is None or not _lowers_level(information_set):
+        _PERFORM[action](actor, information_set)
+        return None
+    removal = create_object(
+        Removal(information_set=information_set, action=action, proposed_by=actor, proposed_at=timezone.now()),
+        actor=actor,
+    )
+    system = information_set.system
+    notify(
+        recipients=approvers(system, exclude=actor),
+        message=_(
+            "Ett förslag att %(action)s %(set)s i %(system)s sänker systemets klassning och väntar på att du "
+            "godkänner det."
+        )
+        % {"action": removal.get_action_display().lower(), "set": information_set.name, "system": system.name},
+        link=reverse("systems:system_detail", args=[system.pk]) + "?flik=informationsmangder",
+        actor=actor,
+        email=False,  # e-mail comes with the reminders, as for classification proposals
+    )
+    return removal
+
+
+@transaction.atomic
+def information_set_delete(*, actor: User | None, information_set: InformationSet) -> Removal | None:
+    """Delete a set and its classifications. When that lowers the system's level it becomes a
+    removal proposal (returned) that someone else approves; None when the set is deleted."""
+    return _remove(actor, information_set, Removal.Action.DELETE)
+
+
+@transaction.atomic
+def information_set_mark_security_protected(*, actor: User | None, information_set: InformationSet) -> Removal | None:
+    """Mark a set säkerhetsskyddsklassificerad (POL-3.24). When that lowers the system's level it
+    becomes a removal proposal (returned) that someone else approves; None when it is marked."""
+    if information_set.security_protected:
+        return None
+    return _remove(actor, information_set, Removal.Action.SECURITY_PROTECTED)
+
+
+def _locked_removal(removal: Removal) -> Removal:
+    return Removal.objects.select_for_update().select_related("information_set__system__unit").get(pk=removal.pk)
+
+
+@transaction.atomic
+def removal_approve(*, actor: User, removal: Removal) -> None:
+    """Approve a removal proposal: whoever may fastställa the system's classifications, but not
+    the proposer. The set is then deleted or marked."""
+    removal = _locked_removal(removal)
+    information_set = removal.information_set
+    access.require(
+        access.can_approve_classification(access.principal_for(actor), information_set.system),
+        _("Du får inte godkänna ändringar av klassningen för detta system."),
+    )
+    if removal.proposed_by_id == actor.pk:
+        raise ValidationError(_("Den som har föreslagit ändringen kan inte godkänna den. Be en annan behörig person."))
+    record_event("information_set_removal_approved", user=actor, obj=removal, details={"action": removal.action})
+    record_delete(removal, user=actor)
+    removal.delete()
+    _PERFORM[removal.action](actor, information_set)
+
+
+@transaction.atomic
+def removal_return(*, actor: User, removal: Removal, reason: str) -> InformationSet:
+    """Turn down (or, for the proposer, withdraw) a removal proposal with a reason: the set
+    stays, and is returned."""
+    removal = _locked_removal(removal)
+    _require_manage(actor, removal.information_set)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ange varför förslaget inte genomförs.")})
+    record_event("information_set_removal_returned", user=actor, obj=removal, details={"reason": reason.strip()})
+    record_delete(removal, user=actor)
+    removal.delete()
+    return removal.information_set

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lis.core import access
-from lis.core.forms import call_service
+from lis.core.forms import call_service, guard_stale
 from lis.core.pack import get_pack
 from lis.core.viewhelpers import form_page
 from lis.systems.forms import ClassificationForm, ReasonForm
@@ -19,7 +19,8 @@ from lis.systems.models import InformationSet
 from lis.systems.selectors import system_get
 
 from . import services
-from .models import Classification
+from .forms import ApprovalForm
+from .models import Classification, InformationSetRemoval
 
 
 def _back(information_set: InformationSet) -> str:
@@ -42,6 +43,7 @@ def classification_edit(request: HttpRequest, set_pk: int) -> HttpResponse:
     if current is not None:
         initial = {f"level_{k}": v for k, v in current.levels.items()} | {"motivation": current.motivation}
     form = ClassificationForm(request.POST or None, initial=initial)
+    guard_stale(form, current, request.principal)
     if request.method == "POST" and form.is_valid():
         propose = "propose" in request.POST
         saved = call_service(
@@ -79,6 +81,9 @@ def classification_edit(request: HttpRequest, set_pk: int) -> HttpResponse:
 def classification_approve(request: HttpRequest, pk: int) -> HttpResponse:
     classification = get_object_or_404(Classification.objects.select_related("information_set"), pk=pk)
     system_get(request.principal, classification.information_set.system_id)  # 404 unless visible
+    form = ApprovalForm(request.POST)
+    # The approval is of the proposal as the approver saw it: its revision comes from the page.
+    classification.revision = form.cleaned_data["revision"] if form.is_valid() else None
     try:
         services.classification_approve(actor=request.user, classification=classification)
     except ValidationError as exc:
@@ -107,3 +112,34 @@ def classification_return(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request, form, title=_("Återför förslaget"), cancel=_back(classification.information_set), submit=_("Återför")
     )
+
+
+@require_POST
+def removal_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    removal = get_object_or_404(InformationSetRemoval.objects.select_related("information_set"), pk=pk)
+    system = system_get(request.principal, removal.information_set.system_id)
+    try:
+        services.removal_approve(actor=request.user, removal=removal)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Ändringen är godkänd och genomförd."))
+    return redirect(reverse("systems:system_detail", args=[system.pk]) + "?flik=informationsmangder")
+
+
+@require_http_methods(["GET", "POST"])
+def removal_return(request: HttpRequest, pk: int) -> HttpResponse:
+    removal = get_object_or_404(InformationSetRemoval.objects.select_related("information_set"), pk=pk)
+    system = system_get(request.principal, removal.information_set.system_id)
+    access.require(access.can_manage_system(request.principal, system))
+    back = reverse("systems:system_detail", args=[system.pk]) + "?flik=informationsmangder"
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if call_service(
+            form,
+            lambda: services.removal_return(actor=request.user, removal=removal, reason=form.cleaned_data["reason"]),
+        ):
+            messages.success(request, _("Förslaget genomförs inte. Informationsmängden finns kvar."))
+            return redirect(back)
+    return form_page(request, form, title=_("Avslå eller dra tillbaka förslaget"), cancel=back, submit=_("Avslå"))

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,9 +43,11 @@ UNIT_MANAGE_ROLES = frozenset({"unit_head", "security_coordinator"})
 UNIT_VIEW_ROLES = UNIT_MANAGE_ROLES | {"council_representative"}
 # Roles that know who has a skyddad identitet (POL-3.30: "så få individer som möjligt").
 PROTECTED_IDENTITY_ROLES = frozenset({"administrator", "hr"})
-# Roles a unit manager may give within their own unit (POL-3.4: the förvaltningschef/VD
-# appoints the E-råd representative).
-UNIT_ASSIGNABLE_ROLES = frozenset({"security_coordinator", "council_representative"})
+# Roles a förvaltningschef/VD appoints within their own unit (POL-3.4: the E-råd
+# representatives "ska utses av respektive förvaltningschef/VD"; the samordnare works for the
+# chef). The policy lets no samordnare appoint anyone, so nobody below the säkerhetsstrateg
+# gives a peer of their own role or rights wider than their own.
+UNIT_HEAD_APPOINTS = frozenset({"security_coordinator", "council_representative"})
 
 
 def today() -> datetime.date:
@@ -92,6 +95,10 @@ class Principal:
     @cached_property
     def managed_unit_paths(self) -> list[str]:
         return self._unit_paths(UNIT_MANAGE_ROLES)
+
+    @cached_property
+    def headed_unit_paths(self) -> list[str]:
+        return self._unit_paths(frozenset({"unit_head"}))
 
     @cached_property
     def viewed_unit_paths(self) -> list[str]:
@@ -182,14 +189,46 @@ def can_manage_person(p: Principal, person: Person | None = None, unit: OrgUnit 
     return target is not None and p.can_manage_unit(target)
 
 
+def can_appoint(p: Principal) -> bool:
+    """Give anyone any role at all (see can_assign_role)."""
+    return p.manages_everything or bool(p.headed_unit_paths)
+
+
+def appointing_unit_filter(p: Principal) -> Q:
+    """Q over the OrgUnits in which this user may give roles."""
+    if p.manages_everything:
+        return Q()
+    condition = Q(pk__in=[])
+    for path in p.headed_unit_paths:
+        condition |= Q(path__startswith=path)
+    return condition
+
+
 def can_assign_role(p: Principal, role: str, unit: OrgUnit | None, board: Board | None) -> bool:
+    """Give `role` (for `unit` or `board`) to someone else (never to oneself, see holds_assignment)."""
     if p.has_role("administrator"):
         return True
     if role == "administrator":
         return False
     if p.manages_everything:
         return True
-    return role in UNIT_ASSIGNABLE_ROLES and unit is not None and p.can_manage_unit(unit)
+    return (
+        role in UNIT_HEAD_APPOINTS
+        and unit is not None
+        and any(unit.path.startswith(path) for path in p.headed_unit_paths)
+    )
+
+
+def holds_assignment(p: Principal, assignment: RoleAssignment) -> bool:
+    return p.person is not None and p.person.pk == assignment.person_id
+
+
+def can_change_role_assignment(p: Principal, assignment: RoleAssignment) -> bool:
+    """Edit or end a role assignment: one this user could give, and never their own (nobody
+    extends, widens or keeps their own rights)."""
+    return not holds_assignment(p, assignment) and can_assign_role(
+        p, assignment.role, assignment.unit, assignment.board
+    )
 
 
 def can_view_compliance(p: Principal) -> bool:
@@ -208,22 +247,48 @@ def can_view_changelog(p: Principal) -> bool:
     return p.sees_everything
 
 
+def identity_withheld(p: Principal, person: Person | None) -> bool:
+    """The one rule of POL-3.30 ("så få individer som möjligt"): whether this viewer may know
+    of `person` no more than the pseudonym and the kind (medarbetare/förtroendevald) – not the
+    name, unit, title, contact details, login, roles or what their history records. Every view,
+    export and history asks here; HR, administrators and the person themself see everything."""
+    if person is None or not person.protected_identity or p.sees_protected_identities:
+        return False
+    return p.person is None or p.person.pk != person.pk
+
+
+def withheld_people(p: Principal, prefix: str = "") -> Q:
+    """`identity_withheld` as a filter on people (`prefix` is the path to the person, e.g.
+    "person__"); matches nobody for those who see protected identities."""
+    if p.sees_protected_identities:
+        return Q(pk__in=[])
+    withheld = Q(**{f"{prefix}protected_identity": True})
+    if p.person is not None:
+        withheld &= ~Q(**{f"{prefix}pk": p.person.pk})
+    return withheld
+
+
 def person_label(p: Principal, person: Person | None) -> str:
     """A person's name as this viewer may see it (POL-3.30)."""
     if person is None:
         return ""
-    if person.protected_identity and not p.sees_protected_identities:
-        if p.person is None or p.person.pk != person.pk:
-            return person.pseudonym
-    return str(person)
+    return person.pseudonym if identity_withheld(p, person) else str(person)
 
 
-def person_ordering(p: Principal) -> tuple[str, ...]:
-    """How to sort people for this viewer: by name, but a skyddad identitet must not sort where
-    its real name would, so for most viewers those come last, by number (POL-3.30)."""
+def person_ordering(p: Principal, prefix: str = "") -> tuple[str | OrderBy, ...]:
+    """How to sort people for this viewer (`prefix` as in `withheld_people`): by name, but a
+    withheld identity must not sort where its real name would, so those come last, by their
+    pseudonym's number (POL-3.30)."""
+    names = (f"{prefix}last_name", f"{prefix}first_name", f"{prefix}pk")
     if p.sees_protected_identities:
-        return ("last_name", "first_name", "pk")
-    return ("protected_identity", "last_name", "first_name", "pk")
+        return names
+    withheld = withheld_people(p, prefix)
+    hidden = Case(When(withheld, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return (
+        hidden.asc(),
+        *(Case(When(withheld, then=Value("")), default=F(name), output_field=CharField()).asc() for name in names[:2]),
+        names[2],
+    )
 
 
 def user_label(p: Principal, user) -> str:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .access import Principal
+from .selectors import changes_since, object_version
+from .throttle import address_is_spraying
 
 T = TypeVar("T")
 
@@ -37,10 +45,87 @@ class EndForm(forms.Form):
     ended_on = forms.DateField(label=_("Datum"), widget=DateInput())
 
 
+VERSION_FIELD = "lasversion"
+
+
+@dataclass
+class EditGuard:
+    """What an edit form of `obj` was opened on, so that a save never silently reverts a change
+    someone else saved meanwhile.
+
+    The version is the sequence of the latest change-log entry that created or changed the object
+    (`object_version`), carried by the form as a hidden field (core/_form_fields.html). The change
+    log is used rather than a hash of the object's fields because it also says what changed, from
+    what to what and by whom – many-to-many choices included, which services record with the
+    object – and needs no migration. It needs no secret either: the number grants nothing, and a
+    forged one only skips a check that reopening the form would pass. A post without the field (a
+    client that is not a browser showing the form) is not checked."""
+
+    obj: models.Model
+    principal: Principal
+    version: int
+    checked: bool
+    field_name: str = VERSION_FIELD
+
+    def refuse_if_stale(self, form: forms.Form) -> bool:
+        """Inside the saving transaction: True, with the form set to show what changed since it
+        was opened and to carry the current version for a deliberate second save, when the object
+        was changed meanwhile (an update in the change log after the version it was opened on);
+        then nothing may be written."""
+        if not self.checked:
+            return False
+        # Lock the object's row: a concurrent save of it either committed before (and is seen
+        # below) or waits for this transaction.
+        list(
+            type(self.obj)
+            ._base_manager.select_for_update()
+            .filter(pk=self.obj.pk)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        changes = changes_since(self.principal, self.obj, self.version)
+        if not changes:
+            return False
+        form.stale_changes = changes
+        form.add_error(
+            None,
+            ngettext(
+                "%(fields)s har ändrats sedan du öppnade formuläret. Ingenting är sparat. Dina uppgifter "
+                "finns kvar: jämför med ändringen nedan och spara igen om de ska gälla.",
+                "%(fields)s har ändrats sedan du öppnade formuläret. Ingenting är sparat. Dina uppgifter "
+                "finns kvar: jämför med ändringarna nedan och spara igen om de ska gälla.",
+                len(changes),
+            )
+            % {"fields": ", ".join(change.label for change in changes)},
+        )
+        self.version, self.checked = object_version(self.obj), False
+        return True
+
+
+def guard_stale(form: forms.Form, obj: models.Model | None, principal: Principal) -> None:
+    """Make the edit form of `obj` refuse to save over changes made after it was opened (see
+    `EditGuard`; `call_service` checks it). Nothing to guard for a new object (None)."""
+    if obj is None:
+        return
+    posted = form.data.get(VERSION_FIELD) if form.is_bound else None
+    if posted is None:
+        form.edit_guard = EditGuard(obj, principal, object_version(obj), checked=False)
+    else:
+        # Anything but a version number is a form that saw no version at all.
+        version = int(posted) if posted.isdigit() and len(posted) < 19 else 0
+        form.edit_guard = EditGuard(obj, principal, version, checked=True)
+
+
 def call_service(form: forms.Form, call: Callable[[], T]) -> T | None:
-    """Run a service; put its validation errors on the form's fields. None on failure."""
+    """Run a service; put its validation errors on the form's fields. None on failure. An edit
+    form (`guard_stale`) whose object changed since it was opened is refused before the service
+    runs, in the same transaction."""
+    guard: EditGuard | None = getattr(form, "edit_guard", None)
     try:
-        return call()
+        with transaction.atomic():
+            if guard is not None and guard.refuse_if_stale(form):
+                return None
+            return call()
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             for name, errors in exc.error_dict.items():
@@ -100,4 +185,55 @@ class ChangeLogFilterForm(forms.Form):
         data = super().clean()
         if data.get("fran") and data.get("till") and data["till"] < data["fran"]:
             self.add_error("till", _("Till och med kan inte vara före från och med."))
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, refusing an address that sprays passwords over many user names
+    (lis.core.throttle) before any password is tried."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Fel användarnamn eller lösenord. Efter upprepade misslyckade försök spärras inloggningen en stund."
+        ),
+        "inactive": _("Inloggningen är inte aktiv."),
+        "address_locked": _(
+            "För många misslyckade inloggningar med olika användarnamn från din adress. Inloggning från "
+            "adressen är spärrad en stund; kontakta IT-enheten om du behöver komma in nu."
+        ),
+    }
+
+    def clean(self):
+        if self.request is not None and address_is_spraying(self.request):
+            raise ValidationError(self.error_messages["address_locked"], code="address_locked")
+        return super().clean()
+
+
+class PasswordChangeForm(forms.Form):
+    """The user's own new password. The service checks the current one and the password rules."""
+
+    old_password = forms.CharField(
+        label=_("Nuvarande lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("Nytt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Minst 12 tecken, inte likt ditt namn eller användarnamn, inte ett vanligt eller läckt lösenord och "
+            "inte bara upprepningar eller följder som aaaa eller 1234. En mening av några ord är lätt att minnas."
+        ),
+    )
+    new_password2 = forms.CharField(
+        label=_("Nytt lösenord igen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
+            self.add_error("new_password2", _("Lösenorden är inte lika."))
         return data

@@ -25,7 +25,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .access import Principal, person_label
+from .access import Principal, person_label, withheld_people
 from .models import ChangeLogEntry, User
 from .pack import get_pack
 
@@ -33,7 +33,6 @@ Formatter = Callable[[Any], str]
 
 # Every object belongs to the one kommun: nothing to show, nothing to fetch.
 CONTEXT_FIELDS = frozenset({"municipality"})
-PERSONAL_FIELDS = {"first_name", "last_name", "email", "phone", "title", "user", "username"}
 EMPTY = "–"
 
 
@@ -51,6 +50,9 @@ class _ModelHistory:
     labels: dict[str, Any] = field(default_factory=dict)
     # The ORM path from the model to its OrgUnit ("" when the model is the unit); None: not per unit.
     unit: str | None = None
+    # The ORM path from the model to the Person its entries are about ("" when the model is the
+    # person): such an entry shows nothing but the pseudonym to whom the identity is withheld.
+    person: str | None = None
 
 
 @dataclass
@@ -69,17 +71,21 @@ def register(
     fields: dict[str, Formatter] | None = None,
     labels: dict[str, Any] | None = None,
     unit: str | None = None,
+    person: str | None = None,
 ) -> None:
     """How `model`'s entries read: `fields` maps a field name to a formatter of its recorded
     value (for values core cannot read by itself, such as the pack's keys); `labels` names fields
     that have no Swedish verbose_name; `unit` is the ORM path from the model to the
     förvaltning/bolag or enhet it belongs to ("" for OrgUnit itself), used to filter the
-    kommun-wide change log by unit."""
+    kommun-wide change log by unit; `person` is the ORM path from the model to the person whose
+    identity its entries disclose ("" for Person itself, POL-3.30)."""
     spec = _MODELS.setdefault(model._meta.label_lower, _ModelHistory())
     spec.fields.update(fields or {})
     spec.labels.update(labels or {})
     if unit is not None:
         spec.unit = unit
+    if person is not None:
+        spec.person = person
 
 
 def register_event(
@@ -206,8 +212,9 @@ def plain(value: Any) -> str:
 
 def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[HistoryRow]:
     """Display rows for `entries`: one query for the people and logins they name, one per other
-    kind of object their relations point at, and one per model that redacts (see
-    `changelog_redactions`), whatever the number of entries."""
+    kind of object their relations point at, one per model that redacts (see
+    `changelog_redactions`) and one per model whose entries are about a person (`register(person=)`),
+    whatever the number of entries."""
     Person = apps.get_model("organisation", "Person")
     wanted: dict[type[models.Model], set[Any]] = defaultdict(set)
     ids_by_type: dict[str, set[str]] = defaultdict(set)
@@ -251,6 +258,14 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
         redact = getattr(_model_for(object_type), "changelog_redactions", None)
         if redact is not None:
             redactions[object_type] = redact([int(i) for i in ids if i.isdigit()])
+    # Entries about a person whose identity this viewer may not know show only the pseudonym.
+    withheld: dict[str, set[str]] = {}
+    for object_type, ids in ids_by_type.items():
+        path = _MODELS.get(object_type, _ModelHistory()).person
+        if path is not None:
+            condition = withheld_people(principal, f"{path}__" if path else "")
+            found = _model_for(object_type)._default_manager.filter(condition, pk__in=[i for i in ids if i.isdigit()])
+            withheld[object_type] = {str(pk) for pk in found.values_list("pk", flat=True)}
 
     def user_label(user_id: Any) -> str:
         if user_id in people_by_user:
@@ -290,7 +305,7 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
     for entry in entries:
         model = _model_for(entry.object_type)
         spec = _MODELS.get(entry.object_type, _ModelHistory())
-        what, masked = entry.object_repr, False
+        what = entry.object_repr
         person = None
         if entry.object_type == "organisation.person" and entry.object_id:
             person = people.get(int(entry.object_id))
@@ -298,11 +313,11 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
             person = people_by_user.get(int(entry.object_id))
         if person is not None:
             what = person_label(principal, person)
-            masked = what != str(person)
+        masked = entry.object_id in withheld.get(entry.object_type, ())
         hidden = redactions.get(entry.object_type, {}).get(
             int(entry.object_id) if entry.object_id.isdigit() else 0, set()
         )
-        if "__str__" in hidden:  # the object's name itself is redacted
+        if "__str__" in hidden or (masked and person is None):  # the object's name itself is redacted
             what = "•••"
         who = user_label(entry.user_id) if entry.user_id in people_by_user else entry.user_name
         changes = []
@@ -320,7 +335,7 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
                 model_field = _field(model, name)
                 label = spec.labels.get(name) or (model_field.verbose_name if model_field is not None else name)
                 label = capfirst(str(label))
-                if (masked and name in PERSONAL_FIELDS) or name in hidden:
+                if masked or name in hidden:
                     changes.append(FieldChange(label, "•••", "•••"))
                     continue
                 formatter = spec.fields.get(name)
@@ -347,9 +362,10 @@ def history_object_types() -> list[str]:
     return list(_MODELS)
 
 
-def unit_condition(unit_paths: Iterable[str]) -> Q:
+def unit_condition(principal: Principal, unit_paths: Iterable[str]) -> Q:
     """Entries about objects that belong to the units at `unit_paths` or below them, through each
-    model's registered path to its unit; one subquery per registered model, in one query."""
+    model's registered path to its unit; one subquery per registered model, in one query. Not
+    those about a person whose unit this viewer may not know (POL-3.30)."""
     condition = Q(pk__in=[])
     for object_type, spec in _MODELS.items():
         if spec.unit is None:
@@ -359,20 +375,28 @@ def unit_condition(unit_paths: Iterable[str]) -> Q:
         within = Q(pk__in=[])
         for path in unit_paths:
             within |= Q(**{lookup: path})
-        ids = model._default_manager.filter(within).order_by().annotate(_id=Cast("pk", models.CharField()))
+        objects = model._default_manager.filter(within)
+        if spec.person is not None:
+            objects = objects.exclude(withheld_people(principal, f"{spec.person}__" if spec.person else ""))
+        ids = objects.order_by().annotate(_id=Cast("pk", models.CharField()))
         condition |= Q(object_type=object_type, object_id__in=ids.values("_id"))
     return condition
 
 
 # --- core's own objects and events -------------------------------------------------------------
 
-register(User, unit="person__unit")
+register(User, unit="person__unit", person="person")
 register_event("login", _("Inloggning"), details={"ip": (_("IP-adress"), None)})
 register_event("logout", _("Utloggning"), details={"ip": (_("IP-adress"), None)})
+register_event("password_changed", _("Lösenordet bytt"))
 register_event(
     "login_failed",
     _("Misslyckad inloggning"),
-    details={"username": (_("Användarnamn"), None), "ip": (_("IP-adress"), None)},
+    details={
+        "username_hash": (_("Okänt användarnamn (nyckelhash)"), None),
+        "ip": (_("IP-adress"), None),
+        "count": (_("Misslyckade försök i följd"), None),
+    },
 )
 register_event(
     "notification",

@@ -1,4 +1,6 @@
-"""Per-request context: the request id that groups change-log entries, and the principal."""
+"""Per-request context (the request id that groups change-log entries, the principal, the language)
+the security headers LIS adds to every response, and the password change an administrator's
+password requires."""
 
 from __future__ import annotations
 
@@ -6,8 +8,11 @@ import re
 import uuid
 
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import access
 from .changelog import reset_request_id, set_request_id
@@ -38,6 +43,23 @@ class RequestContextMiddleware:
         return response
 
 
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response, and `Cache-Control: no-store` on every response to a
+    signed-in user: what LIS shows a user is theirs alone and must not stay in a browser's or a
+    proxy's cache after they log out. (The Content-Security-Policy is django-csp's.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.LIS_PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
 class LanguageMiddleware:
     """Swedish unless the user chose another language with the switch (a cookie).
 
@@ -55,3 +77,27 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """A user whose password an administrator chose (User.must_change_password) reaches only the
+    password change page, logout and the pages open to everyone until they have chosen their own."""
+
+    ALLOWED = frozenset({"core:password_change", "core:logout"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.must_change_password:
+            return None
+        if request.resolver_match.view_name in self.ALLOWED or not getattr(view_func, "login_required", True):
+            return None
+        target = reverse("core:password_change")
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(target)
+        return redirect(target)

@@ -10,6 +10,10 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A login. The person behind it (with roles and unit) is organisation.Person."""
 
+    # Set when an administrator gives the login a password: its owner must choose their own at
+    # the next login before reaching any other page (lis.core.middleware.PasswordChangeRequiredMiddleware).
+    must_change_password = models.BooleanField(_("måste byta lösenord"), default=False)
+
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")

@@ -80,7 +80,7 @@ def changelog_visible_to(
     if filters.action:
         queryset = queryset.filter(action=filters.action)
     if filters.unit is not None:
-        queryset = queryset.filter(unit_condition([filters.unit.path]))
+        queryset = queryset.filter(unit_condition(principal, [filters.unit.path]))
     if filters.date_from is not None:
         queryset = queryset.filter(timestamp__gte=_start_of_day(filters.date_from))
     if filters.date_to is not None:
@@ -91,22 +91,70 @@ def changelog_visible_to(
 
 def changelog_filter_choices(principal: access.Principal) -> dict[str, Any]:
     """The choices of the change log's filters: every login by the name this viewer may see
-    (skyddad identitet pseudonymised and sorted last, POL-3.30), the kinds of object, and the
+    (a withheld identity pseudonymised and sorted last by its number, POL-3.30), the kinds of object, and the
     units (a queryset, read once by the form)."""
     access.require(access.can_view_changelog(principal))
     people = []
     for user in User.objects.select_related("person__unit"):
         person = getattr(user, "person", None)
         label = access.user_label(principal, user)
-        masked = person is not None and label != str(person)
+        masked = access.identity_withheld(principal, person)
         if person is not None and not masked and person.unit is not None:
             label = f"{label} ({person.unit})"
-        people.append((masked, label.casefold(), str(user.pk), label))
+        # A withheld identity sorts by its pseudonym's number, never by its real name.
+        key = (1, person.pk, "") if masked else (0, 0, label.casefold())
+        people.append((key, str(user.pk), label))
     return {
-        "actors": [(pk, label) for _masked, _key, pk, label in sorted(people)],
+        "actors": [(pk, label) for _key, pk, label in sorted(people)],
         "object_types": sorted(
             ((object_type, object_kind(object_type)) for object_type in history_object_types()),
             key=lambda item: item[1].casefold(),
         ),
         "units": apps.get_model("organisation", "OrgUnit").objects.order_by("path"),
     }
+
+
+# --- what an edit form was opened on (stale forms) ---------------------------------------------
+
+_EDITS = (ChangeLogEntry.Action.CREATE, ChangeLogEntry.Action.UPDATE)
+
+
+def object_version(obj: models.Model) -> int:
+    """Which recorded state of `obj` one is looking at: the sequence of the latest change-log
+    entry that created or changed it (0 if none). Events about it (an export) do not count."""
+    return (
+        ChangeLogEntry.objects.filter(object_type=object_type_of(obj), object_id=str(obj.pk), action__in=_EDITS)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
+        or 0
+    )
+
+
+@dataclass
+class ChangeSince:
+    """One field of an object changed since a version: its label, its value then and now (as the
+    Historik tab shows them to this viewer), and who changed it."""
+
+    label: str
+    then: str
+    now: str
+    by: list[str]
+
+
+def changes_since(principal: access.Principal, obj: models.Model, version: int) -> list[ChangeSince]:
+    """What was changed in `obj` after the entry `version`, field by field, oldest change first."""
+    entries = ChangeLogEntry.objects.filter(
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        action=ChangeLogEntry.Action.UPDATE,
+        sequence__gt=version,
+    ).order_by("sequence")
+    fields: dict[str, ChangeSince] = {}
+    for row in present(principal, list(entries)):
+        for change in row.changes:
+            field = fields.setdefault(change.label, ChangeSince(change.label, change.old, change.new, []))
+            field.now = change.new
+            if row.who not in field.by:
+                field.by.append(row.who)
+    return list(fields.values())

@@ -1,19 +1,152 @@
-"""Uploaded documents (routines, evidence of completed measures): checked by their content, never
-their name, stored under a name LIS chooses and always served as a download."""
+"""Uploaded files. Documents (routines, evidence of completed measures) are checked by their
+content, never their name, stored under a name LIS chooses with the extension of their detected
+type and always served as a download. Every zip container LIS opens (Word, OpenDocument, the
+Excel import) is checked here against one set of limits before any member is read, and every
+member is read with a bound."""
 
 from __future__ import annotations
 
 import io
+import xml.sax
 import zipfile
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import defusedxml.sax
+from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+
+# --- zip containers --------------------------------------------------------------------------
+
+MAX_ZIP_MEMBERS = 1_000
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all members together, as their directory declares
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECKED_FROM = 1024 * 1024  # smaller members may pack better without harm
+ZIP_MAGIC = b"PK\x03\x04"
+ARCHIVE_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    zlib.error,
+)
+
+
+class UnsafeArchive(Exception):
+    """A zip container too large or too densely packed to open; `message` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def open_archive(data: bytes) -> zipfile.ZipFile:
+    """`data` as a zip, after checking what its directory declares: the number of members, their
+    total uncompressed size and each one's compression ratio. Raises UnsafeArchive for a bomb and
+    zipfile.BadZipFile for encrypted members, repeated names or anything else broken. zipfile never
+    inflates a member past its declared size (a lie fails the CRC check), so the declared sizes
+    bound every read."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    try:
+        _check_members(archive.infolist())
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_members(members: list[zipfile.ZipInfo]) -> None:
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UnsafeArchive(
+            _("Filen innehåller fler än %(max)s delar och läses inte in.")
+            % {"max": f"{MAX_ZIP_MEMBERS:,}".replace(",", "\u00a0")}
+        )
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise UnsafeArchive(
+            _("Filen packas upp till mer än %(max)s och läses inte in.")
+            % {"max": filesizeformat(MAX_UNCOMPRESSED_BYTES)}
+        )
+    for member in members:
+        if member.file_size > RATIO_CHECKED_FROM and member.file_size > MAX_COMPRESSION_RATIO * member.compress_size:
+            raise UnsafeArchive(
+                _("Filen är ovanligt hårt packad (mer än %(ratio)s gånger) och läses inte in.")
+                % {"ratio": MAX_COMPRESSION_RATIO}
+            )
+    if any(member.flag_bits & 0x1 for member in members):
+        raise zipfile.BadZipFile("encrypted member")
+    names = [member.filename.casefold() for member in members]
+    if len(set(names)) != len(names):
+        raise zipfile.BadZipFile("repeated member name")  # readers disagree on which one counts
+
+
+def read_member(archive: zipfile.ZipFile, name: str, limit: int | None = None) -> bytes:
+    """At most `limit` bytes (all members' limit by default) of member `name`; BadZipFile when it
+    holds more."""
+    limit = MAX_UNCOMPRESSED_BYTES if limit is None else limit
+    with archive.open(name) as member:
+        data = member.read(limit + 1)
+    if len(data) > limit:
+        raise zipfile.BadZipFile(f"{name} is larger than {limit} bytes")
+    return data
+
+
+def has_office_macros(archive: zipfile.ZipFile) -> bool:
+    """Whether an Office Open XML file (DOCX, XLSX) carries VBA: a vbaProject part, or content
+    types that declare one or a macro-enabled document."""
+    names = {name.casefold(): name for name in archive.namelist()}
+    if any(name.endswith("vbaproject.bin") for name in names):
+        return True
+    content_types = names.get("[content_types].xml")
+    if content_types is None:
+        return False
+    declared = read_member(archive, content_types).lower()
+    return b"macroenabled" in declared or b"vbaproject" in declared
+
+
+class _Found(Exception):
+    """Stops scanning an XML member at the first element that matches."""
+
+
+class _Scanner(xml.sax.handler.ContentHandler):
+    def __init__(self, matches: Callable[[tuple[str | None, str], Any], bool]):
+        super().__init__()
+        self.matches = matches
+
+    def startElementNS(self, name, qname, attrs):  # noqa: N802 (the SAX interface)
+        if self.matches(name, attrs):
+            raise _Found
+
+
+def xml_member_has(archive: zipfile.ZipFile, name: str, matches: Callable[[tuple[str | None, str], Any], bool]) -> bool:
+    """Whether any element of XML member `name` matches: `matches((namespace, local name),
+    attributes)`, attributes keyed by (namespace, local name). Streams the member through a
+    defused parser (no entities, no external references), so memory stays small whatever its
+    size; BadZipFile when it is not well-formed XML."""
+    parser = defusedxml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_namespaces, True)
+    parser.setContentHandler(_Scanner(matches))
+    try:
+        with archive.open(name) as member:
+            parser.parse(member)
+    except _Found:
+        return True
+    except (xml.sax.SAXException, DefusedXmlException) as exc:
+        raise zipfile.BadZipFile(f"{name} is not acceptable XML") from exc
+    return False
+
+
+# --- documents -------------------------------------------------------------------------------
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -22,26 +155,95 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "odt": "application/vnd.oasis.opendocument.text",
 }
+ODF_MANIFEST = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+ODF_SCRIPT = "urn:oasis:names:tc:opendocument:xmlns:script:1.0"
+ODF_MACRO_DIRECTORIES = ("basic/", "scripts/")  # StarBasic libraries; Python, JavaScript, BeanShell
+ODF_MACRO_URLS = ("vnd.sun.star.script:", "macro:")
+OOXML_EXTERNAL = "External"
+
+
+class RefusedDocument(Exception):
+    """A document of a type LIS keeps but with content it refuses; `message` says why."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _macros() -> RefusedDocument:
+    return RefusedDocument(_("Dokumentet innehåller makron och tas inte emot. Spara det utan makron och försök igen."))
 
 
 def detect_document_type(data: bytes) -> str:
-    """'pdf', 'docx' or 'odt' from the content itself, never the file name; '' otherwise."""
+    """'pdf', 'docx' or 'odt' from the content itself, never the file name; '' for anything else
+    or a broken file. Raises RefusedDocument for a zip bomb, macros, or (DOCX) a part that LIS
+    would fetch from outside the file."""
     if data.startswith(b"%PDF-"):
         return "pdf"
-    if not data.startswith(b"PK\x03\x04"):
+    if not data.startswith(ZIP_MAGIC):
         return ""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+        with open_archive(data) as archive:
+            names = {name.casefold(): name for name in archive.namelist()}
+            if "mimetype" in names and read_member(archive, names["mimetype"], 100).strip() == ODT_MIMETYPE:
+                _check_odt(archive, names)
                 return "odt"
-            if "[Content_Types].xml" in names and "word/document.xml" in names:
-                if any(name.lower().endswith("vbaproject.bin") for name in names):
-                    return ""  # macros: not a document we keep
+            if "[content_types].xml" in names and "word/document.xml" in names:
+                _check_docx(archive, names)
                 return "docx"
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except UnsafeArchive as exc:
+        raise RefusedDocument(exc.message) from exc
+    except ARCHIVE_ERRORS:
         return ""
     return ""
+
+
+def _check_odt(archive: zipfile.ZipFile, names: dict[str, str]) -> None:
+    """No StarBasic or script libraries, none listed in the manifest, and no event or link that
+    runs a macro (even one installed with the office suite)."""
+    if any(name.startswith(ODF_MACRO_DIRECTORIES) for name in names):
+        raise _macros()
+
+    def lists_macros(name, attrs) -> bool:
+        path = attrs.get((ODF_MANIFEST, "full-path"), "")
+        return name == (ODF_MANIFEST, "file-entry") and path.casefold().lstrip("./").startswith(ODF_MACRO_DIRECTORIES)
+
+    def runs_macros(name, attrs) -> bool:
+        return name == (ODF_SCRIPT, "event-listener") or any(
+            value.strip().casefold().startswith(ODF_MACRO_URLS) for value in attrs.values()
+        )
+
+    if "meta-inf/manifest.xml" in names and xml_member_has(archive, names["meta-inf/manifest.xml"], lists_macros):
+        raise _macros()
+    if any(
+        name in names and xml_member_has(archive, names[name], runs_macros) for name in ("content.xml", "styles.xml")
+    ):
+        raise _macros()
+
+
+def _check_docx(archive: zipfile.ZipFile, names: dict[str, str]) -> None:
+    """No VBA, and no relationship whose target is outside the file (an attached template, a
+    linked picture or frame, a hyperlink): the word processor would fetch or offer it."""
+    if has_office_macros(archive):
+        raise _macros()
+
+    def external(name, attrs) -> bool:
+        return name[1] == "Relationship" and attrs.get((None, "TargetMode"), "").strip() == OOXML_EXTERNAL
+
+    if any(name.endswith(".rels") and xml_member_has(archive, original, external) for name, original in names.items()):
+        raise RefusedDocument(
+            _(
+                "Dokumentet hämtar innehåll utanför filen (till exempel en mall, en bild eller en "
+                "länk på en annan adress) och tas inte emot. Ta bort de externa länkarna och försök igen."
+            )
+        )
+
+
+def document_name(name: str, kind: str) -> str:
+    """The uploader's file name, without directories, with the extension of the detected type:
+    a PDF uploaded as "x.docx" is "x.pdf"."""
+    stem = Path(Path(name).name).stem.strip() or kind
+    return f"{stem[:190]}.{kind}"
 
 
 def too_large(size: int) -> str | None:
@@ -55,20 +257,28 @@ def store_document(instance: models.Model, field_name: str, upload: tuple[str, b
     Bad content is a field error and nothing is stored."""
     name, data = upload
     message = too_large(len(data))
-    kind = detect_document_type(data) if message is None else ""
+    kind = ""
+    if message is None:
+        try:
+            kind = detect_document_type(data)
+        except RefusedDocument as exc:
+            message = exc.message
     if message is None and not kind:
         message = _("Filen är inte en PDF-, Word- (DOCX) eller OpenDocument-fil (ODT).")
     if message is not None:
         raise ValidationError({field_name: message})
     field = instance._meta.get_field(field_name)
-    stored = field.storage.save(field.generate_filename(instance, name), ContentFile(data))
-    return {field_name: stored, f"{field_name}_name": Path(name).name[:200], f"{field_name}_type": kind}
+    shown = document_name(name, kind)
+    # upload_to gives a random name of LIS's own; the extension is the detected type's.
+    stored = field.storage.save(f"{field.generate_filename(instance, shown)}.{kind}", ContentFile(data))
+    return {field_name: stored, f"{field_name}_name": shown, f"{field_name}_type": kind}
 
 
 def document_response(file: models.fields.files.FieldFile, *, kind: str, name: str) -> HttpResponse:
-    """A stored document as an attachment under its original name, never rendered inline."""
+    """A stored document as an attachment under its original name with the extension of its type,
+    never rendered inline."""
     with file.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Content-Disposition"] = content_disposition_header(True, document_name(name, kind))
     response["X-Content-Type-Options"] = "nosniff"
     return response

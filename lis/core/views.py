@@ -1,17 +1,24 @@
-"""The shell: start page, login/logout, whole-kommun change log. The published policy is lis.plans'."""
+"""The shell: start page, login/logout, one's own password, whole-kommun change log. The
+published policy is lis.plans'."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
-from .forms import ChangeLogFilterForm
+from . import services
+from .forms import ChangeLogFilterForm, LoginForm, PasswordChangeForm, call_service
 from .models import ChangeLogEntry, Notification
+from .pack import get_pack
 from .selectors import SYSTEM_ACTOR, ChangeLogFilters, changelog_filter_choices, changelog_visible_to
+from .viewhelpers import form_page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -19,8 +26,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"my_roles": p.assignments, "principal": p})
 
 
+@login_not_required
+@require_safe
+def risk_level_css(request: HttpRequest) -> HttpResponse:
+    """The pack's risk-level colours as classes (risk-level-0, -1 …), so that pages show them
+    without style="" attributes, which the Content-Security-Policy refuses."""
+    return render(request, "core/risk_levels.css", {"levels": get_pack().risk_levels}, content_type="text/css")
+
+
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -32,6 +48,38 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         messages.info(request, _("Du är utloggad."))
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def password_change(request: HttpRequest) -> HttpResponse:
+    """The user's own password; the only page besides logout for someone who must change an
+    administrator's password (PasswordChangeRequiredMiddleware)."""
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changed = call_service(
+            form,
+            lambda: services.user_password_change(
+                actor=request.user,
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password1"],
+            ),
+        )
+        if changed is not None:
+            update_session_auth_hash(request, changed)
+            messages.success(request, _("Ditt lösenord är bytt."))
+            return redirect("core:home")
+    forced = request.user.must_change_password
+    return form_page(
+        request,
+        form,
+        title=_("Byt lösenord"),
+        submit=_("Byt lösenord"),
+        cancel=reverse("core:home"),
+        intro=_("Lösenordet du har fått av en administratör är tillfälligt. Välj ett eget för att fortsätta.")
+        if forced
+        else "",
+    )
 
 
 def changelog(request: HttpRequest) -> HttpResponse:

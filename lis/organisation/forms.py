@@ -16,9 +16,9 @@ from .selectors import active_q, people_visible_to
 def person_choice_label(principal: Principal | None, person: Person) -> str:
     """How a person is told apart in every choice list: "Förnamn Efternamn (Enhet, titel)".
     A skyddad identitet stays a pseudonym and reveals no unit or title (POL-3.30)."""
-    label = access.person_label(principal, person) if principal is not None else str(person)
-    if label != str(person):
-        return label
+    if principal is not None and access.identity_withheld(principal, person):
+        return person.pseudonym
+    label = str(person)
     details = [part for part in (person.unit.name if person.unit_id else "", person.title) if part]
     return f"{label} ({', '.join(details)})" if details else label
 
@@ -108,22 +108,22 @@ class RoleAssignmentForm(forms.ModelForm):
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
+        people = people_visible_to(principal).filter(active_q())
+        if principal.person is not None and not self.instance.pk:
+            # Nobody gives themselves a role (the service refuses it too).
+            people = people.exclude(pk=principal.person.pk)
         self.fields["person"] = PersonChoiceField(
             label=self.fields["person"].label,
-            queryset=people_visible_to(principal)
-            .filter(active_q())
-            .select_related("unit")
-            .order_by(*access.person_ordering(principal)),
+            queryset=people.select_related("unit").order_by(*access.person_ordering(principal)),
             principal=principal,
         )
-        units = OrgUnit.objects.filter(active_q())
         if not principal.manages_everything:
-            units = units.filter(principal.unit_filter(manage=True))
             self.fields["role"].choices = [
-                (value, label) for value, label in Role.choices if value in access.UNIT_ASSIGNABLE_ROLES
+                (value, label) for value, label in Role.choices if value in access.UNIT_HEAD_APPOINTS
             ]
         elif not principal.has_role("administrator"):
             self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.ADMINISTRATOR]
+        units = OrgUnit.objects.filter(active_q()).filter(access.appointing_unit_filter(principal))
         self.fields["unit"].queryset = units.order_by("name")
         self.fields["board"].queryset = Board.objects.filter(active_q()).order_by("name")
         self.fields["unit"].required = False
@@ -147,5 +147,8 @@ class LoginCreateForm(forms.Form):
     password = forms.CharField(
         label=_("Tillfälligt lösenord"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Minst 12 tecken. Lämna lösenordet till personen på ett säkert sätt."),
+        help_text=_(
+            "Minst 12 tecken. Lämna lösenordet till personen på ett säkert sätt; personen måste byta det vid "
+            "första inloggningen."
+        ),
     )

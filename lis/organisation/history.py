@@ -8,5 +8,5 @@ from .models import Board, OrgUnit, Person, RoleAssignment
 
 register(OrgUnit, unit="")
 register(Board, unit="governed_units")
-register(Person, unit="unit")
-register(RoleAssignment, unit="unit")
+register(Person, unit="unit", person="")
+register(RoleAssignment, unit="unit", person="person")

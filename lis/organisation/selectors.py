@@ -62,20 +62,25 @@ def people_search(
     queryset = people_visible_to(p)
     if not include_ended:
         queryset = queryset.filter(active_q())
+    # Nothing of a withheld identity (name, e-mail, befattning, unit) may find it (POL-3.30).
+    disclosed = ~access.withheld_people(p)
     if unit is not None:
-        queryset = queryset.filter(unit__path__startswith=unit.path)
+        queryset = queryset.filter(Q(unit__path__startswith=unit.path) & disclosed)
     for word in query.split()[:5]:
-        # Name, e-mail and befattning must not find a skyddad identitet for those who may not know it.
         personal = Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-        personal |= Q(title__icontains=word)
-        if not p.sees_protected_identities:
-            personal &= Q(protected_identity=False)
-        queryset = queryset.filter(Q(unit__name__icontains=word) | personal)
+        personal |= Q(title__icontains=word) | Q(unit__name__icontains=word)
+        queryset = queryset.filter(personal & disclosed)
     return queryset.order_by(*access.person_ordering(p))
 
 
 def role_assignments_visible_to(p: Principal, *, active_only: bool = True) -> QuerySet[RoleAssignment]:
-    queryset = RoleAssignment.objects.select_related("person", "unit", "board").filter(person__in=people_visible_to(p))
+    """Role assignments this viewer may see: not those of a withheld identity (POL-3.30), whose
+    roles and units the person's page withholds too."""
+    queryset = (
+        RoleAssignment.objects.select_related("person", "unit", "board")
+        .filter(person__in=people_visible_to(p))
+        .exclude(access.withheld_people(p, "person__"))
+    )
     return queryset.active() if active_only else queryset
 
 
@@ -91,7 +96,13 @@ def unit_tree(p: Principal, *, include_ended: bool = False) -> list[OrgUnit]:
     queryset = units_visible_to(p)
     if not include_ended:
         queryset = queryset.filter(active_q())
-    heads = RoleAssignment.objects.active().filter(role="unit_head").select_related("person")
+    heads = (
+        RoleAssignment.objects.active()
+        .filter(role="unit_head")
+        .exclude(access.withheld_people(p, "person__"))
+        .select_related("person")
+        .order_by(*access.person_ordering(p, "person__"))
+    )
     units = list(queryset.prefetch_related(Prefetch("role_assignments", heads, to_attr="heads")))
     # Depth-first, siblings by name; a unit whose parent is hidden starts its own branch.
     by_parent: dict[int | None, list[OrgUnit]] = {}

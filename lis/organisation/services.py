@@ -276,7 +276,8 @@ def person_update(*, actor: User | None, person: Person, **fields: Any) -> Perso
 
 @transaction.atomic
 def person_login_create(*, actor: User | None, person: Person, username: str, password: str) -> User:
-    """Give a person a login (administrators only). With SSO, logins are linked by e-mail instead."""
+    """Give a person a login (administrators only) with a temporary password, which its owner must
+    change at the first login. With SSO, logins are linked by e-mail instead."""
     access.require(
         actor is None or access.principal_for(actor).has_role("administrator"),
         _("Endast administratörer kan skapa inloggningar."),
@@ -288,7 +289,13 @@ def person_login_create(*, actor: User | None, person: Person, username: str, pa
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("Användarnamnet %(name)s är upptaget.") % {"name": username}})
-    user = User(username=username, first_name=person.first_name, last_name=person.last_name, email=person.email)
+    user = User(
+        username=username,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=person.email,
+        must_change_password=True,
+    )
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -309,8 +316,11 @@ def person_end(*, actor: User | None, person: Person, ended_on: datetime.date) -
     for assignment in person.roles.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=ended_on)).select_related(
         "unit", "board"
     ):
-        # HR ends employments; others may only end the roles they could have given.
-        may_end = p.has_role("hr") or access.can_assign_role(p, assignment.role, assignment.unit, assignment.board)
+        # HR ends employments; others may only end the roles they could have given. Nobody ends
+        # their own.
+        may_end = access.can_change_role_assignment(p, assignment) or (
+            p.has_role("hr") and not access.holds_assignment(p, assignment)
+        )
         if actor is not None and not may_end:
             raise ValidationError(
                 {
@@ -359,6 +369,12 @@ def _validate_role(assignment: RoleAssignment) -> None:
         raise ValidationError(errors)
 
 
+def _require_change(p: access.Principal, assignment: RoleAssignment) -> None:
+    """Nobody edits, extends or ends their own role assignment; others only what they could give."""
+    access.require(not access.holds_assignment(p, assignment), _("Du kan inte ändra eller avsluta dina egna roller."))
+    access.require(access.can_change_role_assignment(p, assignment))
+
+
 @transaction.atomic
 def role_assign(*, actor: User | None, **fields: Any) -> RoleAssignment:
     assignment = RoleAssignment(**{k: v for k, v in fields.items() if k in ROLE_FIELDS})
@@ -368,6 +384,8 @@ def role_assign(*, actor: User | None, **fields: Any) -> RoleAssignment:
             access.can_assign_role(p, assignment.role, assignment.unit, assignment.board),
             _("Du får inte tilldela rollen %(role)s här.") % {"role": assignment.get_role_display()},
         )
+        if access.holds_assignment(p, assignment):
+            raise ValidationError({"person": _("Du kan inte tilldela dig själv en roll.")})
     return create_object(assignment, actor=actor, validate=_validate_role)
 
 
@@ -376,14 +394,12 @@ def role_assignment_update(*, actor: User | None, assignment: RoleAssignment, **
     changes = {k: v for k, v in fields.items() if k in ROLE_FIELDS and k != "person"}
     if actor is not None:
         p = access.principal_for(actor)
-        access.require(access.can_assign_role(p, assignment.role, assignment.unit, assignment.board))
+        _require_change(p, assignment)
+        role = changes.get("role", assignment.role)
+        unit, board = changes.get("unit", assignment.unit), changes.get("board", assignment.board)
         access.require(
-            access.can_assign_role(
-                p,
-                changes.get("role", assignment.role),
-                changes.get("unit", assignment.unit),
-                changes.get("board", assignment.board),
-            )
+            access.can_assign_role(p, role, unit, board),
+            _("Du får inte tilldela rollen %(role)s här.") % {"role": dict(Role.choices).get(role, role)},
         )
     return update_object(assignment, changes, actor=actor, validate=_validate_role)
 
@@ -392,7 +408,7 @@ def role_assignment_update(*, actor: User | None, assignment: RoleAssignment, **
 def role_assignment_end(*, actor: User | None, assignment: RoleAssignment, ends_on: datetime.date) -> RoleAssignment:
     if actor is not None:
         p = access.principal_for(actor)
-        access.require(access.can_assign_role(p, assignment.role, assignment.unit, assignment.board))
+        _require_change(p, assignment)
     if ends_on < assignment.starts_on:
         raise ValidationError({"ends_on": _("Slutdatum kan inte vara före startdatum.")})
     return update_object(assignment, {"ends_on": ends_on}, actor=actor)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lis.core import access
-from lis.core.forms import EndForm, call_service, cleaned
+from lis.core.forms import EndForm, call_service, cleaned, guard_stale
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 
@@ -92,6 +92,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get(p, pk)
     access.require(p.can_manage_unit(unit))
     form = UnitForm(request.POST or None, instance=form_copy(unit), principal=p)
+    guard_stale(form, unit, p)
     if request.method == "POST" and form.is_valid():
         if call_service(
             form, lambda: services.unit_update(actor=request.user, unit=unit, **cleaned(form, services.UNIT_FIELDS))
@@ -178,6 +179,7 @@ def board_edit(request: HttpRequest, pk: int) -> HttpResponse:
     board = selectors.board_get(p, pk)
     access.require(access.can_manage_organisation(p))
     form = BoardForm(request.POST or None, instance=form_copy(board))
+    guard_stale(form, board, p)
     if request.method == "POST" and form.is_valid():
         if call_service(
             form, lambda: services.board_update(actor=request.user, board=board, **cleaned(form, services.BOARD_FIELDS))
@@ -241,18 +243,21 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     person = selectors.person_get(p, pk)
     tab = selected_tab(request, PERSON_TABS)
+    withheld = access.identity_withheld(p, person)
     context = {
         "can_create_login": p.has_role("administrator") and person.user_id is None and person.is_active,
         "person": person,
         "tab": tab,
         "tabs": PERSON_TABS,
-        "can_manage": access.can_manage_person(p, person=person)
-        and (not person.protected_identity or p.sees_protected_identities),
+        "can_manage": access.can_manage_person(p, person=person) and not withheld,
+        "withheld": withheld,
     }
-    assignments = list(person.roles.select_related("unit", "board").order_by("-starts_on"))
+    assignments = [] if withheld else list(person.roles.select_related("unit", "board").order_by("-starts_on"))
     if tab == "roller":
         context["assignments"] = assignments
-        context["can_assign"] = p.manages_everything or bool(p.managed_unit_paths)
+        context["can_assign"] = access.can_appoint(p)
+        # Nobody gives themselves a role.
+        context["can_assign_person"] = context["can_assign"] and person.is_active and person != p.person
     elif tab == "historik":
         context["history_page"], context["history"] = history_for(
             p, [person, *assignments], page=request.GET.get("sida", 1)
@@ -283,6 +288,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         access.can_manage_person(p, person=person) and (not person.protected_identity or p.sees_protected_identities)
     )
     form = PersonForm(request.POST or None, instance=form_copy(person), principal=p)
+    guard_stale(form, person, p)
     if request.method == "POST" and form.is_valid():
         if call_service(
             form,
@@ -344,7 +350,9 @@ def person_login(request: HttpRequest, pk: int) -> HttpResponse:
 def role_list(request: HttpRequest) -> HttpResponse:
     p = request.principal
     role = request.GET.get("roll", "")
-    assignments = selectors.role_assignments_visible_to(p).order_by("role", "unit__name", "person__last_name")
+    assignments = selectors.role_assignments_visible_to(p).order_by(
+        "role", "unit__name", *access.person_ordering(p, "person__")
+    )
     if role in Role.values:
         assignments = assignments.filter(role=role)
     page = Paginator(assignments, 100).get_page(request.GET.get("sida"))
@@ -355,7 +363,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "roles": Role.choices,
             "selected_role": role,
-            "can_assign": p.manages_everything or bool(p.managed_unit_paths),
+            "can_assign": access.can_appoint(p),
         },
     )
 
@@ -363,7 +371,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_assign(request: HttpRequest) -> HttpResponse:
     p = request.principal
-    access.require(p.manages_everything or bool(p.managed_unit_paths))
+    access.require(access.can_appoint(p))
     initial = {key: request.GET.get(key) for key in ("person", "unit", "role", "board") if request.GET.get(key)}
     initial["starts_on"] = access.today()
     form = RoleAssignmentForm(request.POST or None, principal=p, initial=initial)
@@ -381,8 +389,9 @@ def role_assign(request: HttpRequest) -> HttpResponse:
 def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     assignment = selectors.role_assignment_get(p, pk)
-    access.require(access.can_assign_role(p, assignment.role, assignment.unit, assignment.board))
+    access.require(access.can_change_role_assignment(p, assignment))
     form = RoleAssignmentForm(request.POST or None, instance=form_copy(assignment), principal=p)
+    guard_stale(form, assignment, p)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.ROLE_FIELDS)
         if call_service(
@@ -402,7 +411,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def role_end(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     assignment = selectors.role_assignment_get(p, pk)
-    access.require(access.can_assign_role(p, assignment.role, assignment.unit, assignment.board))
+    access.require(access.can_change_role_assignment(p, assignment))
     form = EndForm(request.POST or None, initial={"ended_on": access.today()})
     back = reverse("organisation:person_detail", args=[assignment.person_id]) + "?flik=roller"
     if request.method == "POST" and form.is_valid():

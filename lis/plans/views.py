@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lis.core import access
 from lis.core.changelog import record_event
-from lis.core.forms import call_service, cleaned
+from lis.core.forms import call_service, cleaned, guard_stale
 from lis.core.pack import get_pack
 from lis.core.policytext import parse_policy_text
 from lis.core.selectors import history_for
@@ -126,6 +126,7 @@ def _managed_plan(request: HttpRequest, pk: int) -> ActionPlan:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _managed_plan(request, pk)
     form = PlanForm(request.POST or None, plan=plan)
+    guard_stale(form, plan, request.principal)
     if request.method == "POST" and form.is_valid():
         if call_service(form, lambda: services.plan_update(actor=request.user, plan=plan, sections=form.cleaned_data)):
             messages.success(request, _("Planen är sparad."))
@@ -386,6 +387,7 @@ def _continuity_url(plan: ContinuityPlan) -> str:
 def continuity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _managed_continuity(request, pk)
     form = ContinuityPlanForm(request.POST or None, plan=plan)
+    guard_stale(form, plan, request.principal)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         fields = {name: data.pop(name) for name in services.CONTINUITY_FIELDS}
@@ -407,6 +409,7 @@ def continuity_step_edit(request: HttpRequest, pk: int, step_pk: int | None = No
         principal=request.principal,
         initial={"section": request.GET.get("avsnitt")},
     )
+    guard_stale(form, step, request.principal)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, ("section", "order", "text", "responsible"))
         if call_service(
@@ -422,6 +425,7 @@ def continuity_contact_edit(request: HttpRequest, pk: int, contact_pk: int | Non
     plan = _managed_continuity(request, pk)
     contact = get_object_or_404(ContinuityContact, pk=contact_pk, plan=plan) if contact_pk else None
     form = ContinuityContactForm(request.POST or None, instance=form_copy(contact), principal=request.principal)
+    guard_stale(form, contact, request.principal)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, ("person", "role", "order"))
         if call_service(
@@ -490,6 +494,7 @@ def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _routine_form(request: HttpRequest, routine: Routine | None) -> HttpResponse:
     p = request.principal
     form = RoutineForm(request.POST or None, request.FILES or None, instance=form_copy(routine), principal=p)
+    guard_stale(form, routine, p)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.ROUTINE_FIELDS)
         upload = form.cleaned_data.get("file")

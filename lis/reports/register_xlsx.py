@@ -39,7 +39,6 @@ import os
 import re
 import time
 import uuid
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,14 +59,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from lis.core import access
+from lis.core import access, uploads
 from lis.core.access import Principal
 from lis.core.changelog import dry_run as changelog_dry_run
 from lis.core.changelog import record_event
 from lis.core.models import User
 from lis.core.pack import get_pack
 from lis.organisation.models import Board, OrgUnit, Person
-from lis.organisation.selectors import active_q, people_visible_to
+from lis.organisation.selectors import active_q, people_choices
 from lis.systems import selectors, services
 from lis.systems.forms import top_units
 from lis.systems.models import InformationSystem, UserGroup
@@ -86,14 +85,11 @@ WHOLE_KOMMUN = "Hela kommunen"
 VISIBLE_PART = "Alla system du har behörighet att se"
 
 MAX_ROWS = 20_000
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1_000
 HEADER_SCAN_ROWS = 30
 MAX_LISTED_CELLS = 20
 UPLOAD_TTL_SECONDS = 24 * 3600
 REFUSED_SUFFIXES = frozenset({".xls", ".xlsm", ".xlsb", ".xltm", ".xlam", ".xlt"})
 TOKEN_RE = re.compile(r"[0-9a-f]{32}")
-PSEUDONYM_RE = re.compile(r"skyddad person (\d{1,12})", re.IGNORECASE)
 
 
 def max_upload_bytes() -> int:
@@ -441,7 +437,8 @@ def _broken() -> ImportFileError:
 
 def check_file(data: bytes, filename: str = "") -> None:
     """Raise ImportFileError unless `data` looks like a plain .xlsx workbook we are willing to
-    open: small enough, a zip by its content, no macros, not a zip bomb."""
+    open: small enough, a zip by its content, no macros, not a zip bomb (the limits every zip
+    container is held to, lis.core.uploads)."""
     limit = max_upload_bytes()
     if len(data) > limit:
         raise ImportFileError(
@@ -460,7 +457,7 @@ def check_file(data: bytes, filename: str = "") -> None:
                 % {"suffix": Path(filename).suffix}
             ]
         )
-    if not data.startswith(b"PK\x03\x04"):
+    if not data.startswith(uploads.ZIP_MAGIC):
         raise ImportFileError(
             [
                 _(
@@ -470,31 +467,12 @@ def check_file(data: bytes, filename: str = "") -> None:
             ]
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES or sum(e.file_size for e in entries) > MAX_UNCOMPRESSED_BYTES:
-                raise ImportFileError(
-                    [
-                        _("Filen packas upp till mer än %(max)s och läses inte in.")
-                        % {"max": filesizeformat(MAX_UNCOMPRESSED_BYTES)}
-                    ]
-                )
-            names = {e.filename.lower(): e.filename for e in entries}
-            content_types = names.get("[content_types].xml")
-            macros = any(name.endswith("vbaproject.bin") for name in names) or (
-                content_types is not None and b"macroenabled" in archive.read(content_types).lower()
-            )
-    except ImportFileError:
-        raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        OSError,
-        EOFError,
-        KeyError,
-        ValueError,
-        NotImplementedError,
-    ) as exc:
+        with uploads.open_archive(data) as archive:
+            has_content_types = "[content_types].xml" in {name.lower() for name in archive.namelist()}
+            macros = uploads.has_office_macros(archive)
+    except uploads.UnsafeArchive as exc:
+        raise ImportFileError([exc.message]) from exc
+    except uploads.ARCHIVE_ERRORS as exc:
         raise _broken() from exc
     if macros:
         raise ImportFileError(
@@ -505,7 +483,7 @@ def check_file(data: bytes, filename: str = "") -> None:
                 )
             ]
         )
-    if content_types is None:
+    if not has_content_types:
         raise _broken()
 
 
@@ -771,13 +749,9 @@ class _Planner:
         )
         self.parties = _index(selectors.parties_visible_to(p), lambda party: party.name)
         self.boards = _index(Board.objects.filter(active_q()), lambda b: b.name, lambda b: b.short_name)
-        people = people_visible_to(p).filter(active_q())
-        if not p.sees_protected_identities:
-            # A skyddad identitet is found by its pseudonym only (POL-3.30); a person always finds themself.
-            own = p.person.pk if p.person is not None else None
-            people = [person for person in people if not person.protected_identity or person.pk == own]
-        self.people = _index(people, str)
-        self.protected = {person.pk: person for person in Person.objects.filter(active_q(), protected_identity=True)}
+        # Exactly the people the system form offers, by the name an export for this user writes
+        # (a pseudonym for a skyddad identitet, POL-3.30) or by the pseudonym.
+        self.people = _index(people_choices(p), self.renderer.person, self._pseudonym)
         self.operating_models = _index(pack.operating_models, lambda o: o.name, lambda o: o.key)
         self.statuses = {_key(label): key for key, label in self.renderer.statuses.items()} | {
             key: key for key in self.renderer.statuses
@@ -915,7 +889,7 @@ class _Planner:
 
         for key in ("responsible_manager", "system_steward"):
             if differs(key):
-                fields[key] = self._person(text(key), error, key) if text(key) else None
+                fields[key] = self._person(text(key), error, key, system) if text(key) else None
 
         if differs("steward_appointed_on"):
             value = cells.get("steward_appointed_on")
@@ -1011,19 +985,30 @@ class _Planner:
         error(key, (ambiguous if found else missing) % {"name": name, **extra})
         return None
 
-    def _person(self, name: str, error, key: str) -> Person | None:
-        match = PSEUDONYM_RE.fullmatch(" ".join(name.split()))
-        if match:
-            person = self.protected.get(int(match.group(1)))
-            if person is None:
-                error(key, _("”%(name)s” är ingen aktiv person med skyddad identitet.") % {"name": name})
-            return person
+    @staticmethod
+    def _pseudonym(person: Person) -> str:
+        """A skyddad identitet's pseudonym as files write it (Swedish); "" for anyone else."""
+        if not person.protected_identity:
+            return ""
+        with translation.override("sv"):
+            return person.pseudonym
+
+    def _person(self, name: str, error, key: str, system: InformationSystem | None) -> Person | None:
+        """A person the system form offers: anyone in people_choices, and whoever `system` names
+        already. One message for every other name, never telling whether such a person exists
+        or has a skyddad identitet."""
+        found = list(self.people.get(_key(name), []))
+        if system is not None:
+            for person in (system.responsible_manager, system.system_steward):
+                names = {_key(self.renderer.person(person)), _key(self._pseudonym(person))} if person else set()
+                if _key(name) in names and person not in found:
+                    found.append(person)
         return self._one(
-            self.people,
+            {_key(name): found},
             name,
             error,
             key,
-            _("Det finns ingen aktiv person som heter ”%(name)s”."),
+            _("”%(name)s” är ingen aktiv person som du kan välja."),
             _("Flera aktiva personer heter ”%(name)s”. Välj personen i LIS i stället."),
         )
 

@@ -75,7 +75,9 @@ def render_report(
         "extract": extract_notice(p, analysis),
         "decision": decision,
         "board": decision.board if decision else analysis.unit.governing_board,
-        "participants": [access.person_label(p, person) for person in analysis.participants.all()],
+        "participants": [
+            access.person_label(p, person) for person in analysis.participants.order_by(*access.person_ordering(p))
+        ],
         "systems_in_scope": scope.in_scope.filter(access.system_filter(p)).count(),
         "excluded": list(
             scope.excluded.filter(access.system_filter(p)).order_by("name").values_list("name", flat=True)

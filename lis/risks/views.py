@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lis.core import access
 from lis.core.changelog import record_event
-from lis.core.forms import call_service, cleaned, unconfirmed
+from lis.core.forms import call_service, cleaned, guard_stale, unconfirmed
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.uploads import document_response, too_large
@@ -211,6 +211,7 @@ def _managed_analysis(request: HttpRequest, pk: int) -> SecurityAnalysis:
 def analysis_edit(request: HttpRequest, pk: int) -> HttpResponse:
     analysis = _managed_analysis(request, pk)
     form = AnalysisForm(request.POST or None, instance=form_copy(analysis), principal=request.principal)
+    guard_stale(form, analysis, request.principal)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.ANALYSIS_FIELDS)
         participants = list(form.cleaned_data["participants"])
@@ -416,6 +417,7 @@ def risk_edit(request: HttpRequest, pk: int | None = None, risk_pk: int | None =
         form = RiskForm(instance=form_copy(risk), initial=form.filled_from_threat(), principal=p, systems=systems)
     if risk is not None:
         form.fields["system"].disabled = True
+    guard_stale(form, risk, p)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.RISK_FIELDS)
         if risk is None:
@@ -529,6 +531,7 @@ def measure_edit(request: HttpRequest, pk: int | None = None, measure_pk: int | 
         principal=p,
         risks=risks,
     )
+    guard_stale(form, measure, p)
     if request.method == "POST" and form.is_valid() and not unconfirmed(form, _due_warnings(form, measure)):
         fields = cleaned(form, services.MEASURE_FIELDS)
         chosen = list(form.cleaned_data["risks"])

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lis.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lis.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +102,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "lis.core.middleware.RequestContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "lis.core.middleware.PasswordChangeRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -143,8 +147,9 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "lis.core.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lis.core.passwords.TrivialPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -160,6 +165,14 @@ AXES_VERBOSE = False
 # Reverse proxies in front of LIS that append to X-Forwarded-For (lis/core/clientip.py).
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LIS_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "lis.core.clientip.client_ip"
+# Every failed login with its address, for the spray throttle (lis/core/throttle.py).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# One address trying many user names (password spraying): the address, not the accounts, is
+# refused once it has LIS_LOGIN_SPRAY_FAILURES failed logins for LIS_LOGIN_SPRAY_USERNAMES
+# different user names within LIS_LOGIN_SPRAY_MINUTES, until they are older than that.
+LIS_LOGIN_SPRAY_FAILURES = int(os.environ.get("LIS_LOGIN_SPRAY_FAILURES", "20"))
+LIS_LOGIN_SPRAY_USERNAMES = int(os.environ.get("LIS_LOGIN_SPRAY_USERNAMES", "10"))
+LIS_LOGIN_SPRAY_MINUTES = int(os.environ.get("LIS_LOGIN_SPRAY_MINUTES", "30"))
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
@@ -193,6 +206,52 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from LIS's own static files and
+# pages, never inline (no 'unsafe-inline', no nonces: nothing needs one), no plug-ins, no <base>,
+# forms post only to LIS and no other site may frame it. The risk levels' pack colours come as a
+# stylesheet (core:risk_level_css), not as style="" attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features LIS never uses, refused for LIS and anything it could embed
+# (lis.core.middleware.SecurityHeadersMiddleware).
+LIS_PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
 
 # The address users reach LIS at, for links in e-mail.
 LIS_BASE_URL = os.environ.get("LIS_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

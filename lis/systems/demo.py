@@ -468,7 +468,9 @@ def load_systems_demo(*, proposer: User, approver: User) -> int:
                 actor=None, system=system, name=set_name, digital="paper" not in flags
             )
             if levels == "security":
-                services.information_set_mark_security_protected(actor=None, information_set=information_set)
+                classification_services.information_set_mark_security_protected(
+                    actor=None, information_set=information_set
+                )
                 continue
             if "unclassified" in flags:
                 continue

@@ -6,17 +6,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis.core import access
 from lis.core.changelog import record_delete
 from lis.core.models import User
-from lis.core.notifications import notify
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
-from lis.organisation.models import Role, RoleAssignment
 
 from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
 
@@ -214,65 +211,6 @@ def information_set_update(*, actor: User | None, information_set: InformationSe
             }
         )
     return update_object(information_set, changes, actor=actor)
-
-
-@transaction.atomic
-def information_set_mark_security_protected(*, actor: User | None, information_set: InformationSet) -> InformationSet:
-    """POL-3.24: keep only the fact, drop any description and open classification work, and
-    report to the säkerhetsskyddschef and the biträdande signalskyddschef."""
-    from lis.classification.models import Classification
-    from lis.classification.services import system_levels_refresh
-
-    access.require(actor is None or access.can_manage_system(access.principal_for(actor), information_set.system))
-    if information_set.security_protected:
-        return information_set
-    for open_work in information_set.classifications.filter(
-        status__in=[Classification.Status.DRAFT, Classification.Status.PROPOSED]
-    ):
-        record_delete(open_work, user=actor)
-        open_work.delete()
-    # The classification of such information is not kept in LIS either: supersede it.
-    for approved in information_set.classifications.filter(status=Classification.Status.APPROVED):
-        update_object(approved, {"status": Classification.Status.SUPERSEDED}, actor=actor)
-    update_object(information_set, {"description": "", "security_protected": True}, actor=actor)
-    InformationSet.objects.filter(pk=information_set.pk).update(security_marked_at=timezone.now())
-    system = information_set.system
-    system_levels_refresh(system=system, actor=actor)
-    recipients = [
-        a.person.user
-        for a in RoleAssignment.objects.active()
-        .filter(
-            role__in=[Role.SECURITY_STRATEGIST, Role.DEPUTY_SIGNALS_CHIEF],
-            person__user__isnull=False,
-            person__user__is_active=True,
-        )
-        .select_related("person__user")
-    ]
-    notify(
-        recipients=recipients,
-        actor=actor,
-        subject=_("Säkerhetsskyddsklassificerad information anmäld i LIS"),
-        message=_(
-            "En informationsmängd i %(system)s (%(unit)s) har markerats som säkerhetsskyddsklassificerad "
-            "och behöver bedömas (POL-3.24)."
-        )
-        % {"system": system.name, "unit": system.unit.name},
-        link=reverse("systems:system_detail", args=[system.pk]) + "?flik=informationsmangder",
-    )
-    return information_set
-
-
-@transaction.atomic
-def information_set_delete(*, actor: User | None, information_set: InformationSet) -> None:
-    access.require(actor is None or access.can_manage_system(access.principal_for(actor), information_set.system))
-    from lis.classification.services import system_levels_refresh
-
-    system = information_set.system
-    for classification in information_set.classifications.all():
-        record_delete(classification, user=actor)
-    record_delete(information_set, user=actor)
-    information_set.delete()
-    system_levels_refresh(system=system, actor=actor)
 
 
 # --- agreements and user groups ------------------------------------------------------------

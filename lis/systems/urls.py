@@ -37,6 +37,8 @@ urlpatterns = [
     path(
         "klassning/forslag/<int:pk>/aterfor/", classification_views.classification_return, name="classification_return"
     ),
+    path("klassning/borttagning/<int:pk>/godkann/", classification_views.removal_approve, name="removal_approve"),
+    path("klassning/borttagning/<int:pk>/avsla/", classification_views.removal_return, name="removal_return"),
     path("parter/", views.party_list, name="party_list"),
     path("parter/ny/", views.party_edit, name="party_create"),
     path("parter/<int:pk>/", views.party_detail, name="party_detail"),

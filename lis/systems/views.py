@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -14,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lis.classification import services as classification_services
 from lis.classification.models import Classification
 from lis.core import access
-from lis.core.forms import call_service, cleaned, unconfirmed
+from lis.core.forms import call_service, cleaned, guard_stale, unconfirmed
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
@@ -97,7 +99,9 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "oversikt":
         context["continuity_plan"] = ContinuityPlan.objects.filter(system=system).first()
     elif tab in ("informationsmangder", "klassning"):
-        context["information_sets"] = system.information_sets.prefetch_related(
+        context["information_sets"] = system.information_sets.select_related(
+            "removal__proposed_by__person"
+        ).prefetch_related(
             Prefetch(
                 "classifications", Classification.objects.select_related("proposed_by__person", "approved_by__person")
             )
@@ -162,6 +166,7 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     system = selectors.system_get(p, pk)
     access.require(access.can_manage_system(p, system))
     form = SystemForm(request.POST or None, instance=form_copy(system), principal=p)
+    guard_stale(form, system, p)
     if not p.can_manage_unit(system.unit):
         # An ansvarig chef or förvaltare keeps the system up to date but does not move it or appoint.
         form.fields["unit"].queryset = type(system.unit).objects.filter(pk=system.unit_id)
@@ -200,6 +205,7 @@ def _part_form(
     title: str,
 ) -> HttpResponse:
     """Create or edit one part of a system (information set, agreement, group) through its service."""
+    guard_stale(form, instance, request.principal)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, field_names)
         if instance is None:
@@ -239,9 +245,10 @@ def information_set_security(request: HttpRequest, pk: int, set_pk: int) -> Http
     system = _managed_system(request, pk)
     information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
     if request.method == "POST":
-        services.information_set_mark_security_protected(actor=request.user, information_set=information_set)
-        messages.warning(
+        _remove(
             request,
+            classification_services.information_set_mark_security_protected,
+            information_set,
             _(
                 "Informationsmängden är markerad som säkerhetsskyddsklassificerad. Kontakta säkerhetsskyddschefen "
                 "eller biträdande signalskyddschefen; de har fått en avisering."
@@ -259,13 +266,33 @@ def information_set_security(request: HttpRequest, pk: int, set_pk: int) -> Http
     )
 
 
+def _remove(request: HttpRequest, remove, information_set: InformationSet, done: str) -> None:
+    """Delete or säkerhetsskydd-mark a set; when that lowers the system's level it waits for approval."""
+    try:
+        proposal = remove(actor=request.user, information_set=information_set)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return
+    if proposal is None:
+        messages.success(request, done)
+    else:
+        messages.warning(
+            request,
+            _(
+                "Ändringen sänker systemets klassning och väntar på att en annan behörig person godkänner den: "
+                "förvaltningschefen, informationssäkerhetssamordnaren, systemets ansvariga chef eller "
+                "säkerhetsstrategen. Till dess gäller informationsmängden och klassningen som förut."
+            ),
+        )
+
+
 @require_POST
 def information_set_delete(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
     system = _managed_system(request, pk)
-    services.information_set_delete(
-        actor=request.user, information_set=get_object_or_404(InformationSet, pk=set_pk, system=system)
-    )
-    messages.success(request, _("Informationsmängden är borttagen."))
+    information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
+    done = _("Informationsmängden är borttagen.")
+    _remove(request, classification_services.information_set_delete, information_set, done)
     return redirect(_system_url(system, "informationsmangder"))
 
 
@@ -301,7 +328,9 @@ def agreement_delete(request: HttpRequest, pk: int, agreement_pk: int) -> HttpRe
 def user_group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) -> HttpResponse:
     system = _managed_system(request, pk)
     instance = get_object_or_404(UserGroup, pk=group_pk, system=system) if group_pk else None
-    form = UserGroupForm(request.POST or None, instance=form_copy(instance), initial={"kind": request.GET.get("typ")})
+    # ?typ= chooses the kind of a new group; an existing group keeps its own.
+    initial = {} if instance else {"kind": request.GET.get("typ")}
+    form = UserGroupForm(request.POST or None, instance=form_copy(instance), initial=initial)
     return _part_form(
         request,
         system,
@@ -361,6 +390,7 @@ def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     instance = selectors.party_get(p, pk) if pk else None
     access.require(p.manages_everything if instance else access.can_manage_parties(p))
     form = PartyForm(request.POST or None, instance=form_copy(instance))
+    guard_stale(form, instance, p)
     if request.method == "POST" and form.is_valid():
         fields = cleaned(form, services.PARTY_FIELDS)
         if instance is None:

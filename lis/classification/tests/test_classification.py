@@ -105,7 +105,8 @@ def test_marking_a_classified_set_security_protected_drops_its_levels(system_wit
     coordinator, strategist = personas["coordinator_vaf"].user, personas["strategist"].user
     services.classification_approve(actor=strategist, classification=propose(coordinator, a, "3 3 3"))
     services.classification_approve(actor=strategist, classification=propose(coordinator, b, "1 1 1"))
-    system_services.information_set_mark_security_protected(actor=strategist, information_set=a)
+    removal = services.information_set_mark_security_protected(actor=strategist, information_set=a)
+    services.removal_approve(actor=coordinator, removal=removal)  # it lowers the level: four eyes
     system.refresh_from_db()
     assert system.levels == {"K": "1", "R": "1", "T": "1"} and system.classified
     assert not a.classifications.filter(status="approved").exists()
@@ -113,7 +114,7 @@ def test_marking_a_classified_set_security_protected_drops_its_levels(system_wit
 
 def test_it_does_not_classify_security_protected_information(system_with_sets):
     _system, a, _b = system_with_sets
-    system_services.information_set_mark_security_protected(actor=None, information_set=a)
+    services.information_set_mark_security_protected(actor=None, information_set=a)
     with pytest.raises(ValidationError, match="POL-3.24"):
         services.classification_save(
             actor=None, information_set=a, levels={"K": "1", "R": "1", "T": "1"}, motivation="x"
@@ -140,6 +141,8 @@ def test_the_approval_works_through_the_pages(system_with_sets, personas):
     proposal = a.classifications.get()
     own = coordinator.post(reverse("systems:classification_approve", args=[proposal.pk]), follow=True)
     assert "kan inte fastställa" in own.content.decode()
-    personas["strategist"].client().post(reverse("systems:classification_approve", args=[proposal.pk]))
+    personas["strategist"].client().post(
+        reverse("systems:classification_approve", args=[proposal.pk]), {"revision": proposal.revision}
+    )
     proposal.refresh_from_db()
     assert proposal.status == "approved"

@@ -17,6 +17,15 @@ def person_name(context, person) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def withheld(context, person) -> bool:
+    """Whether the current user may see no more of `person` than the pseudonym (POL-3.30):
+    {% withheld person as hidden %}."""
+    request = context.get("request")
+    principal = getattr(request, "principal", None) or principal_for(getattr(request, "user", None))
+    return access.identity_withheld(principal, person)
+
+
+@register.simple_tag(takes_context=True)
 def user_name(context, user) -> str:
     """A login's name as the current user may see it (POL-3.30). Autoescaped."""
     request = context.get("request")
@@ -72,6 +81,14 @@ def contrast(colour: str) -> str:
 
     luminance = 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#ffffff"
+
+
+@register.filter
+def level_class(level) -> str:
+    """The class that gives a pack risk level its colours (the stylesheet core:risk_level_css),
+    numbered in the pack's order because a level's key may be any text."""
+    keys = [choice.key for choice in get_pack().risk_levels]
+    return f"risk-level-{keys.index(level.key)}"
 
 
 @register.filter

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, deque
+from collections.abc import Callable
 from html.parser import HTMLParser
 from io import StringIO
 from urllib.parse import parse_qs, urldefrag, urljoin, urlsplit
@@ -17,6 +18,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core.management import call_command
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -74,8 +76,9 @@ def kind_of(path: str) -> tuple[str, str, tuple[str, ...]] | None:
     return (view_name, tab, tuple(sorted(query)))
 
 
-def crawl(client: Client) -> tuple[list[str], int]:
-    """Broken links found from the start page, and the number of pages opened."""
+def crawl(client: Client, visit: Callable[[str, HttpResponse], None] | None = None) -> tuple[list[str], int]:
+    """Broken links found from the start page, and the number of pages opened; `visit` is given
+    every page and document that opened (path and response)."""
     queue: deque[tuple[str, str]] = deque([("/", "")])
     seen = {"/"}
     kinds: Counter = Counter()
@@ -92,6 +95,8 @@ def crawl(client: Client) -> tuple[list[str], int]:
         if response.status_code in BROKEN:
             broken.append(f"{path} ({response.status_code}), länkad från {referrer}")
             continue
+        if visit is not None and response.status_code == 200:
+            visit(path, response)
         if response.status_code in (301, 302):
             targets = [response["Location"]]
         elif response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):

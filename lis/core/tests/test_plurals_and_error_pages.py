@@ -123,11 +123,16 @@ def test_it_links_a_persons_unit_only_for_those_who_may_open_it(personas, amal):
     assert unit_url in coordinator_view
 
 
-def test_it_offers_to_change_the_administrator_role_only_to_administrators(personas):
-    assignment = RoleAssignment.objects.get(person=personas["administrator"].person, role=Role.ADMINISTRATOR)
+def test_it_offers_to_change_the_administrator_role_only_to_administrators(personas, amal):
+    from lis.conftest import PERSONA_SPECS, make_persona
+
+    other = make_persona(amal, "administrator_2", **PERSONA_SPECS["administrator"])
+    assignment = RoleAssignment.objects.get(person=other.person, role=Role.ADMINISTRATOR)
     edit = reverse("organisation:role_edit", args=[assignment.pk])
     assert edit not in personas["strategist"].client().get(reverse("organisation:role_list")).content.decode()
     assert edit in personas["administrator"].client().get(reverse("organisation:role_list")).content.decode()
+    # Nobody changes their own role (issue 10).
+    assert edit not in other.client().get(reverse("organisation:role_list")).content.decode()
 
 
 def test_it_offers_to_appoint_a_council_representative_only_to_those_who_may(personas):

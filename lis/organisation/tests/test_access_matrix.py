@@ -123,7 +123,8 @@ MATRIX: dict[str, tuple[int, dict[str, int]]] = {
         403,
         {"strategist": 200, "administrator": 200, "hr": 200, "unit_head_buf": 200, "coordinator_vaf": 200},
     ),
-    "role_assign": (403, {"strategist": 200, "administrator": 200, "unit_head_buf": 200, "coordinator_vaf": 200}),
+    # POL-3.4: the förvaltningschef/VD appoints; a samordnare appoints nobody.
+    "role_assign": (403, {"strategist": 200, "administrator": 200, "unit_head_buf": 200}),
     "compliance": (
         403,
         {
@@ -183,15 +184,15 @@ def test_it_rejects_an_edit_of_a_person_in_another_unit_and_writes_nothing(world
     assert ChangeLogEntry.objects.count() == before
 
 
-def test_it_rejects_a_coordinator_granting_a_role_outside_their_unit(world):
-    client = world["personas"]["coordinator_vaf"].client()
+def test_it_rejects_a_unit_head_granting_a_role_outside_their_unit(world):
+    client = world["personas"]["unit_head_buf"].client()
     before = ChangeLogEntry.objects.count()
     response = client.post(
         url(world, "role_assign"),
         {
-            "person": world["vaf_worker"].pk,
+            "person": world["buf_teacher"].pk,
             "role": "council_representative",
-            "unit": world["units"]["BUF"].pk,
+            "unit": world["units"]["VAF"].pk,
             "starts_on": "2026-01-01",
         },
     )

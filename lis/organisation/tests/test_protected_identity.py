@@ -49,7 +49,10 @@ def _url(name, protected):
 def test_it_shows_only_the_pseudonym_to_the_strategist(personas, protected, page):
     content = personas["strategist"].client().get(_url(page, protected)).content.decode()
     assert "Hemligsson" not in content and "070-123" not in content
-    if page != "core:changelog":
+    if page == "organisation:unit_detail:personer":
+        # Listing them in their unit would tell the unit the detail page withholds (issue 10, item 7).
+        assert f"Skyddad person {protected.pk}" not in content
+    elif page != "core:changelog":
         assert f"Skyddad person {protected.pk}" in content
 
 

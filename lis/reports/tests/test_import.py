@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from lis.core import uploads
 from lis.core.models import ChangeLogEntry
 from lis.reports import register_xlsx
 from lis.systems.models import InformationSystem
@@ -169,7 +170,7 @@ def test_it_lists_every_problem_per_row_and_column_in_swedish_and_writes_nothing
         f"Rad {v}, kolumn Status: ”Påhittad” är ingen status. Välj en av: Under anskaffning, I drift, "
         "Under avveckling, Avvecklad.",
         f"Rad {v}, kolumn Systemägare: Det finns ingen part som heter ”Acme AB”. Lägg upp parten först.",
-        f"Rad {v}, kolumn Ansvarig chef: Det finns ingen aktiv person som heter ”Ingen Alls”.",
+        f"Rad {v}, kolumn Ansvarig chef: ”Ingen Alls” är ingen aktiv person som du kan välja.",
         f"Rad {v}, kolumn Förvaltare utsedd: Skriv datumet som ÅÅÅÅ-MM-DD.",
         f"Rad {v}, kolumn Sekretess: Skriv Ja eller Nej.",
         f"Rad {rows[999999]}, kolumn LIS-id: Det finns inget system med LIS-id 999999 som du har behörighet till.",
@@ -319,14 +320,30 @@ def test_it_rejects_an_oversized_file(register, personas, settings, media_root):
 def test_it_rejects_a_zip_bomb_and_too_many_rows(register, personas, monkeypatch, media_root):
     client = personas["strategist"].client()
     content = export(client)
-    monkeypatch.setattr(register_xlsx, "MAX_UNCOMPRESSED_BYTES", 200_000)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 200_000)
     bomb = _with_entry(content, "xl/media/zeros.bin", b"\0" * 300_000)
     assert len(bomb) < 20_000  # it packs small and unpacks large
     assert "packas upp till mer än" in upload(client, bomb).content.decode()
-    monkeypatch.setattr(register_xlsx, "MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
     monkeypatch.setattr(register_xlsx, "MAX_ROWS", 1)
     assert "Filen har fler än 1 rader med system" in upload(client, content).content.decode()
     assert _stored_uploads(media_root) == []
+
+
+def test_it_refuses_a_densely_packed_workbook_by_the_shared_zip_limits_without_inflating_it(
+    register, personas, monkeypatch, media_root
+):
+    client = personas["strategist"].client()
+    bomb = _with_entry(export(client), "xl/media/zeros.bin", b"\0" * (2 * 1024 * 1024))
+    before = _state()
+
+    def never(*args, **kwargs):
+        raise AssertionError("a member was inflated")
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", never)
+    response = upload(client, bomb)
+    assert "Filen är ovanligt hårt packad (mer än 100 gånger) och läses inte in." in response.content.decode()
+    assert _stored_uploads(media_root) == [] and _state() == before
 
 
 def test_it_refuses_a_token_of_another_user(register, personas):
@@ -390,15 +407,77 @@ def test_it_resolves_a_pseudonym_only_to_a_protected_person(register, personas):
     row = row_of(load(content), buf.pk)
     result = register_xlsx.run_import(content, user=personas["strategist"].user, apply=False)
     assert [str(i) for i in result.errors] == [
-        f"Rad {row}, kolumn Systemförvaltare: ”Skyddad person {ordinary.pk}” är ingen aktiv person med "
-        "skyddad identitet."
+        f"Rad {row}, kolumn Systemförvaltare: ”Skyddad person {ordinary.pk}” är ingen aktiv person som du kan välja."
     ]
     # Nor does the real name of a skyddad identitet find them for who may not know it (POL-3.30).
     content = edited(content, {(buf.pk, "Ansvarig chef"): "Hemlig Chef", (buf.pk, "Systemförvaltare"): None})
     result = register_xlsx.run_import(content, user=personas["strategist"].user, apply=False)
     assert [str(i) for i in result.errors] == [
-        f"Rad {row}, kolumn Ansvarig chef: Det finns ingen aktiv person som heter ”Hemlig Chef”."
+        f"Rad {row}, kolumn Ansvarig chef: ”Hemlig Chef” är ingen aktiv person som du kan välja."
     ]
+
+
+def _unit_head_people(register, personas, amal):
+    """Names a BUF unit head may not choose, and one protected BUF person they may."""
+    from lis.organisation import services as organisation_services
+
+    own = organisation_services.person_create(
+        actor=None, first_name="Dold", last_name="Rektor", unit=amal["units"]["BUF"], protected_identity=True
+    )
+    refused = {
+        "protected person of another unit": f"Skyddad person {register['protected'].pk}",
+        "protected person of another unit by name": "Hemlig Chef",
+        "person of another unit": str(personas["employee_vaf"].person),
+        "nonexistent id": "Skyddad person 999999",
+    }
+    return own, refused
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "protected person of another unit",
+        "protected person of another unit by name",
+        "person of another unit",
+        "nonexistent id",
+    ],
+)
+def test_it_rejects_people_the_system_form_does_not_offer_with_one_message(register, personas, amal, case):
+    unit_head = personas["unit_head_buf"]
+    buf = register["buf"]
+    _own, refused = _unit_head_people(register, personas, amal)
+    name = refused[case]
+    content = edited(export(unit_head.client()), {(buf.pk, "Ansvarig chef"): name, (buf.pk, "Systemförvaltare"): name})
+    row = row_of(load(content), buf.pk)
+    before = _state()
+    result = register_xlsx.run_import(content, user=unit_head.user, apply=True)
+    message = f"”{name}” är ingen aktiv person som du kan välja."
+    assert [str(i) for i in result.errors] == [
+        f"Rad {row}, kolumn Ansvarig chef: {message}",
+        f"Rad {row}, kolumn Systemförvaltare: {message}",
+    ]
+    assert _state() == before
+
+
+def test_it_accepts_exactly_the_people_the_system_form_offers(register, personas, amal):
+    from lis.core import access
+    from lis.systems.forms import SystemForm
+
+    unit_head = personas["unit_head_buf"]
+    buf = register["buf"]
+    own, refused = _unit_head_people(register, personas, amal)
+    form = SystemForm(instance=buf, principal=access.principal_for(unit_head.user))
+    offered = set(form.fields["responsible_manager"].queryset)
+    assert own in offered and register["protected"] not in offered
+    assert personas["employee_vaf"].person not in offered
+    content = edited(
+        export(unit_head.client()),
+        {(buf.pk, "Ansvarig chef"): f"Skyddad person {own.pk}", (buf.pk, "Systemförvaltare"): str(unit_head.person)},
+    )
+    result = register_xlsx.run_import(content, user=unit_head.user, apply=True)
+    assert not result.errors
+    buf.refresh_from_db()
+    assert (buf.responsible_manager, buf.system_steward) == (own, unit_head.person)
 
 
 def test_it_shows_the_upload_form(personas):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -214,3 +215,27 @@ def test_it_refuses_verification_to_someone_who_sees_the_measure_but_may_not_ver
     assert response.status_code == 403
     measure.refresh_from_db()
     assert measure.verified_at is None
+
+
+def test_it_keeps_and_serves_evidence_under_the_extension_of_its_detected_type(vaf):
+    evidence = SimpleUploadedFile("protokoll.docx", PDF, content_type="application/octet-stream")
+    assert vaf["client"].post(create_url(vaf), measure_post(vaf, status="done", evidence=evidence)).status_code == 302
+    measure = Measure.objects.get()
+    assert (measure.evidence_name, measure.evidence_type) == ("protokoll.pdf", "pdf")
+    assert measure.evidence.name.startswith("measures/") and measure.evidence.name.endswith(".pdf")
+    download = vaf["client"].get(reverse("risks:measure_evidence", args=[measure.pk]))
+    assert download["Content-Disposition"] == 'attachment; filename="protokoll.pdf"'
+
+
+def test_it_refuses_evidence_with_macros_as_a_field_error_and_stores_nothing(vaf, settings):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+    evidence = SimpleUploadedFile("protokoll.docx", buffer.getvalue(), content_type="application/octet-stream")
+    response = vaf["client"].post(create_url(vaf), measure_post(vaf, status="done", evidence=evidence))
+    assert response.status_code == 200 and not Measure.objects.exists()
+    assert "Dokumentet innehåller makron" in response.context["form"].errors["evidence"][0]
+    media = settings.MEDIA_ROOT / "measures"
+    assert not media.exists() or not any(media.iterdir())

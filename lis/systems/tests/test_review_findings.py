@@ -60,7 +60,7 @@ def test_content_removed_for_säkerhetsskydd_is_not_shown_in_history(make_system
     information_set = services.information_set_create(
         actor=None, system=system, name="Plan", description="HEMLIGT-INNEHALL-123"
     )
-    services.information_set_mark_security_protected(
+    classification_services.information_set_mark_security_protected(
         actor=personas["coordinator_vaf"].user, information_set=information_set
     )
     content = (
