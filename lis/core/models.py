@@ -107,3 +107,27 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ImmutableError(Exception):
+    """Something tried to change or remove a record that is evidence."""
+
+
+class FrozenRecord(models.Model):
+    """A record that is evidence once written – a decided plan version, a reported analysis, a
+    published policy – and is never changed or removed through the ORM. `mutable_fields` names
+    the fields that may still be set afterwards (saved with `update_fields` naming only them)."""
+
+    mutable_fields: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        update_fields = set(kwargs.get("update_fields") or ())
+        if self.pk is not None and not (update_fields and update_fields <= self.mutable_fields):
+            raise ImmutableError(f"{type(self).__name__} is evidence and is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(f"{type(self).__name__} is evidence and is never removed.")

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lis.core.models import FrozenRecord
 from lis.core.pack import get_pack
 from lis.organisation.models import Board
 
@@ -92,11 +93,7 @@ class ActionPlan(models.Model):
         return f"{self.unit} {self.period}"
 
 
-class ImmutableError(Exception):
-    pass
-
-
-class ActionPlanVersion(models.Model):
+class ActionPlanVersion(FrozenRecord):
     """A decided version of a plan, frozen: its content as decided and its archival PDF/A."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.PROTECT, related_name="versions")
@@ -121,14 +118,6 @@ class ActionPlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("A decided version is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("A decided version is never removed.")
 
 
 class FollowUp(models.Model):
@@ -305,12 +294,14 @@ class Routine(models.Model):
         return bool(self.key)
 
 
-class PolicyVersion(models.Model):
+class PolicyVersion(FrozenRecord):
     """A published version of the kommun's IT- och informationssäkerhetspolicy (POL-2.4), published
     in LIS by the säkerhetsstrateg who keeps it updated and available (POL-3.7), with the decision
     of kommunfullmäktige that adopted it. The newest published version is the one in force;
     earlier ones stay readable. A version never changes, except that an adopting decision not yet
     recorded (the pack's text loaded without one) can be recorded once."""
+
+    mutable_fields = frozenset({"decision"})
 
     label = models.CharField(
         _("version"),
@@ -345,11 +336,3 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"decision"}:
-            raise ImmutableError("A published policy version is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("A published policy version is never removed.")

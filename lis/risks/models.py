@@ -13,9 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lis.core.models import FrozenRecord
 from lis.core.pack import get_pack
 from lis.organisation.models import MandatePeriod, OrgUnit, Person
-from lis.plans.models import Decision, ImmutableError
+from lis.plans.models import Decision
 from lis.systems.models import InformationSystem
 
 
@@ -59,7 +60,7 @@ class SecurityAnalysis(models.Model):
         return f"{self.unit} {self.period}"
 
 
-class AnalysisVersion(models.Model):
+class AnalysisVersion(FrozenRecord):
     """What was reported to the nämnd or styrelse, frozen: the analysis's content as reported
     (systems, risks, measures, summary, participants), the decision, and the archival PDF/A.
     Versions reported before LIS kept them carry the decision only (empty content, no PDF)."""
@@ -87,14 +88,6 @@ class AnalysisVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.analysis} v{self.number}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ImmutableError("A reported version is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError("A reported version is never removed.")
 
 
 class Risk(models.Model):

@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from lis.core.models import ChangeLogEntry
+from lis.core.models import ChangeLogEntry, ImmutableError
 from lis.organisation.services import mandate_period_for
 from lis.plans import services
-from lis.plans.models import ActionPlan, ActionPlanVersion, ImmutableError
+from lis.plans.models import ActionPlan, ActionPlanVersion
 from lis.risks import services as risk_services
 
 TODAY = datetime.datetime(2026, 11, 28, 10, 0, tzinfo=datetime.UTC)

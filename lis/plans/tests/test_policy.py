@@ -17,10 +17,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from lis.core.models import ChangeLogEntry
+from lis.core.models import ChangeLogEntry, ImmutableError
 from lis.organisation.tests.test_access_matrix import ALL
 from lis.plans import services
-from lis.plans.models import Decision, ImmutableError, PolicyVersion
+from lis.plans.models import Decision, PolicyVersion
 
 TODAY = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)
 NEW_TEXT = "# 1. Allmän information\nPolicyn gäller alla medarbetare.\n\n# 2. Roller\n- Säkerhetsstrategen."

@@ -13,8 +13,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from lis.core.models import ChangeLogEntry
-from lis.plans.models import Decision, ImmutableError
+from lis.core.models import ChangeLogEntry, ImmutableError
+from lis.plans.models import Decision
 from lis.risks import selectors, services
 from lis.risks.models import AnalysisVersion, Risk, SecurityAnalysis
 
