@@ -226,6 +226,18 @@ def latest_version(analysis: SecurityAnalysis) -> AnalysisVersion | None:
     return analysis.versions.defer("pdf").select_related("decision__board").order_by("-number").first()
 
 
+def reported_ids(analysis: SecurityAnalysis, kind: str, candidates: list[int]) -> set[int]:
+    """Which of `candidates` (risk or measure ids, `kind` "risks" or "measures") were in the last
+    reported version and so stay: what the nämnd was told is not removed. A version reported
+    before LIS kept its content protects every one."""
+    version = latest_version(analysis)
+    if version is None:
+        return set()
+    if not version.content:
+        return set(candidates)
+    return {item["id"] for item in version.content[kind]} & set(candidates)
+
+
 def changed_since_report(analysis: SecurityAnalysis, version: AnalysisVersion | None) -> bool:
     """Whether the live analysis differs from what was last reported. A version reported
     before LIS kept the content cannot be compared and counts as changed."""

@@ -312,10 +312,8 @@ def risk_update(*, actor: User | None, risk: Risk, **fields: Any) -> Risk:
 
 def _refuse_if_reported(analysis: SecurityAnalysis, kind: str, pk: int, message: str) -> None:
     """What the nämnd was told stays in the live analysis too: a risk or measure in the last
-    reported version is not removed (one added since may be). A version without content
-    (reported before LIS kept it) protects everything."""
-    version = selectors.latest_version(analysis)
-    if version is not None and (not version.content or pk in {item["id"] for item in version.content[kind]}):
+    reported version is not removed (one added since may be)."""
+    if selectors.reported_ids(analysis, kind, [pk]):
         raise ValidationError(message)
 
 

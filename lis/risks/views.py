@@ -176,6 +176,9 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["page"] = Paginator(
             _measures(selectors.measures_visible_to(p).filter(analysis=analysis), p), PAGE_SIZE
         ).get_page(request.GET.get("sida"))
+        context["reported_measures"] = selectors.reported_ids(
+            analysis, "measures", [m.pk for m in context["page"].object_list]
+        )
     elif tab == "versioner":
         context["versions"] = analysis.versions.select_related("decision__board").defer("pdf")
         context["sees_whole"] = selectors.sees_whole_analysis(p, analysis)
@@ -466,7 +469,7 @@ def risk_detail(request: HttpRequest, risk_pk: int) -> HttpResponse:
     p = request.principal
     risk = selectors.risk_get(p, risk_pk)
     pack = get_pack()
-    measures = selectors.measures_visible_to(p).filter(risks=risk).order_by("due_on", "pk")
+    measures = list(selectors.measures_visible_to(p).filter(risks=risk).order_by("due_on", "pk"))
     history_page, history = history_for(p, [risk], page=request.GET.get("sida", 1))
     return render(
         request,
@@ -474,6 +477,8 @@ def risk_detail(request: HttpRequest, risk_pk: int) -> HttpResponse:
         {
             "risk": risk,
             "measures": measures,
+            "risk_reported": bool(selectors.reported_ids(risk.analysis, "risks", [risk.pk])),
+            "reported_measures": selectors.reported_ids(risk.analysis, "measures", [m.pk for m in measures]),
             "can_manage": access.can_manage_system(p, risk.system),
             "can_add_measure": p.can_manage_unit(risk.analysis.unit),
             "aspects": {a.key: a.name for a in pack.aspects},

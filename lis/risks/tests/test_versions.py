@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from lis.core.models import ChangeLogEntry, ImmutableError
+from lis.core.pack import get_pack
 from lis.plans.models import Decision
 from lis.risks import selectors, services
 from lis.risks.models import AnalysisVersion, Risk, SecurityAnalysis
@@ -149,6 +150,36 @@ def test_it_keeps_reported_risks_but_lets_a_mistake_added_later_go(analysis, hea
     mistake = _risk(analysis, reported.system, event="fel")
     services.risk_delete(actor=None, risk=mistake)
     assert not Risk.objects.filter(event="fel").exists()
+
+
+def test_it_offers_to_remove_only_what_was_added_after_reporting(analysis, head):
+    _report(analysis, head.user)
+    reported = Risk.objects.filter(analysis=analysis).first()
+    added = _risk(analysis, reported.system, event="tillagd efter rapporteringen")
+    measure = services.measure_save(
+        actor=None,
+        analysis=analysis,
+        risks=[added],
+        title="Ny åtgärd efter rapporteringen",
+        kind=get_pack().measure_types[0].key,
+        aspects=[],
+        due_on=datetime.date(2027, 6, 30),
+        status=get_pack().measure_statuses[0].key,
+    )
+    client = head.client()
+
+    def offers_removal(url, target):
+        return target in client.get(url).content.decode()
+
+    assert not offers_removal(
+        reverse("risks:risk_detail", args=[reported.pk]), reverse("risks:risk_delete", args=[reported.pk])
+    )
+    assert offers_removal(reverse("risks:risk_detail", args=[added.pk]), reverse("risks:risk_delete", args=[added.pk]))
+    tab = reverse("risks:analysis_detail", args=[analysis.pk]) + "?flik=atgarder"
+    assert offers_removal(tab, reverse("risks:measure_delete", args=[measure.pk]))
+    assert offers_removal(
+        reverse("risks:risk_detail", args=[added.pk]), reverse("risks:measure_delete", args=[measure.pk])
+    )
 
 
 def test_it_rejects_another_board_in_the_form_and_the_service(analysis, head, amal):
