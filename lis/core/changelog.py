@@ -201,6 +201,12 @@ def _append(
     return entry
 
 
+def head_hash() -> str:
+    """The newest entry's hash: it changes with every write that LIS records, so a value
+    derived from recorded data can be kept until it changes (one primary-key read)."""
+    return ChangeLogHead.objects.filter(pk=1).values_list("hash", flat=True).first() or GENESIS_HASH
+
+
 def record_create(obj: models.Model, *, user: User | None) -> ChangeLogEntry:
     state = snapshot(obj)
     return _append(
