@@ -853,6 +853,157 @@ def step_plans(kommun: Kommun) -> None:
     routines_ensure_required()
 
 
+def step_council(kommun: Kommun) -> None:
+    """E-rådet: four justerade and registered meetings last year and two held this year (one
+    justerat), one planned; agenda items with minutes and advice, attendance for every seat, and
+    SUA assessments for half of the externally run systems. The target meeting's minutes carry
+    the real PDF/A; the others a placeholder."""
+    from django.utils import timezone
+
+    from lis.council import selectors as council_selectors
+    from lis.council.documents import minutes_pdf
+    from lis.council.models import Advice, AgendaItem, Attendance, Meeting, Minutes, SuaAssessment
+
+    rng = kommun.rng
+    council = council_selectors.council_get()
+    zone = timezone.get_current_timezone()
+    year = kommun.today.year
+
+    def at(day: datetime.date, hour: int) -> datetime.datetime:
+        return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=zone)
+
+    days = [datetime.date(year - 1, month, 12) for month in (2, 5, 9, 11)]
+    days += [kommun.today - datetime.timedelta(days=40), kommun.today - datetime.timedelta(days=5)]
+    meetings = Meeting.objects.bulk_create(
+        [
+            Meeting(
+                council=council,
+                starts_at=at(day, 13),
+                ends_at=at(day, 15),
+                location="Kommunhuset",
+                status=Meeting.Status.HELD,
+                adjuster=kommun.slots[(Role.SECURITY_STRATEGIST, None)],
+                agenda_sent_at=at(day - datetime.timedelta(days=10), 9),
+            )
+            for day in days
+        ]
+        + [
+            Meeting(
+                council=council,
+                starts_at=at(kommun.today + datetime.timedelta(days=30), 13),
+                ends_at=at(kommun.today + datetime.timedelta(days=30), 15),
+                location="Kommunhuset",
+            )
+        ]
+    )
+    chair = kommun.slots[(Role.IT_MANAGER, None)]
+    seats = [
+        (chair, Role.COUNCIL_CHAIR, None),
+        (kommun.slots[(Role.SECURITY_STRATEGIST, None)], Role.SECURITY_STRATEGIST, None),
+    ]
+    seats += [
+        (kommun.slots[(Role.COUNCIL_REPRESENTATIVE, top.pk)], Role.COUNCIL_REPRESENTATIVE, top)
+        for top in kommun.tops
+        if (Role.COUNCIL_REPRESENTATIVE, top.pk) in kommun.slots
+    ]
+    seen: set[tuple[int, int]] = set()
+    attendance = []
+    for meeting in meetings[:-1]:
+        for person, seat, unit in seats:
+            if (meeting.pk, person.pk) in seen:
+                continue
+            seen.add((meeting.pk, person.pk))
+            attendance.append(
+                Attendance(
+                    meeting=meeting,
+                    person=person,
+                    seat=seat,
+                    unit=unit,
+                    presence="present" if rng.random() < 0.85 else "absent",
+                )
+            )
+    Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+    items = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(
+                meeting=meeting,
+                position=position,
+                kind=AgendaItem.Kind.STANDING if position <= 3 else AgendaItem.Kind.MEMBER,
+                standing_key="overdue_measures" if position <= 3 else "",
+                title=f"Punkt {position}",
+                description="Syntetisk beskrivning.",
+                unit=kommun.tops[position % len(kommun.tops)],
+                minutes="Syntetisk minnesanteckning." if meeting.status == Meeting.Status.HELD else "",
+                secret=meeting is meetings[1] and position == 6,
+                secrecy_provision="OSL 18 kap. 8 §" if meeting is meetings[1] and position == 6 else "",
+            )
+            for meeting in meetings
+            for position in range(1, 9)
+        ],
+        batch_size=BATCH,
+    )
+    Advice.objects.bulk_create(
+        [
+            Advice(
+                agenda_item=item,
+                text="Syntetiskt råd.",
+                unit=item.unit,
+                follow_up_by=chair,
+                follow_up_on=timezone.localtime(item.meeting.starts_at).date() + datetime.timedelta(days=90),
+                followed_up_on=(
+                    timezone.localtime(item.meeting.starts_at).date() + datetime.timedelta(days=80)
+                    if item.meeting.starts_at.year < year
+                    else None
+                ),
+            )
+            for item in items
+            if item.position in (1, 4) and item.meeting.status == Meeting.Status.HELD
+        ],
+        batch_size=BATCH,
+    )
+    target = meetings[4]  # this year's first: justerat, not secret
+    for number, meeting in enumerate(meetings[:5]):
+        content = council_selectors.content(meeting)
+        pdf = minutes_pdf(content) if meeting is target else b"%PDF-bench"
+        Minutes.objects.create(
+            meeting=meeting,
+            content=content,
+            pdf=pdf,
+            pdf_sha256="0" * 64,
+            justered_at=meeting.ends_at + datetime.timedelta(days=3),
+            diary_series="KS",
+            diary_year=meeting.starts_at.year,
+            diary_serial=9000 + number,
+        )
+    for meeting in meetings:
+        kommun.log(meeting, always=meeting is target)
+    external = council_selectors.external_operating_models()
+    systems = list(
+        InformationSystem.objects.filter(operating_model__in=external).values_list("pk", "operating_model", "unit_id")
+    )
+    SuaAssessment.objects.bulk_create(
+        [
+            SuaAssessment(
+                system_id=pk,
+                reason="procurement",
+                operating_model=model,
+                classified_information=False,
+                security_sensitive_activity=False,
+                agreement_needed=False,
+                sapo_consultation=False,
+                decision="Ingen säkerhetsskyddad upphandling behövs.",
+                decided_by=kommun.slots[(Role.SECURITY_STRATEGIST, None)],
+                decided_on=kommun.today - datetime.timedelta(days=rng.randint(10, 700)),
+            )
+            for pk, model, _unit in systems[::2]
+        ],
+        batch_size=BATCH,
+    )
+    kommun.targets["meeting"] = target.pk
+    kommun.targets["meeting_planned"] = meetings[-1].pk
+    kommun.targets["council_year"] = year
+
+
 # Run in this order. New generators (systems, risks, ...) go before "changelog".
 STEPS: list[tuple[str, Step]] = [
     ("municipality", step_municipality),
@@ -864,6 +1015,7 @@ STEPS: list[tuple[str, Step]] = [
     ("systems", step_systems),
     ("risks", step_risks),
     ("plans", step_plans),
+    ("council", step_council),
     ("changelog", step_changelog),
 ]
 

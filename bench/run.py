@@ -128,6 +128,15 @@ PAGES: list[Page] = [
     Page("plans:plan_detail", "plan", "flik=uppfoljning"),
     Page("plans:continuity_detail", "continuity", expect={"chef": 404}),
     Page("plans:routine_list"),
+    Page("council:overview"),
+    Page("council:year", "council_year"),
+    Page("council:meeting_detail", "meeting"),
+    Page("council:meeting_detail", "meeting", "flik=narvaro"),
+    Page("council:meeting_detail", "meeting", "flik=minnesanteckningar"),
+    Page("council:meeting_detail", "meeting", "flik=historik", expect={"chef": 200}),
+    Page("council:meeting_detail", "meeting_planned", expect={"chef": 404}),
+    Page("council:minutes_pdf", "meeting", content_type="application/pdf"),
+    Page("council:sua_list", expect={"chef": 403}),
 ]
 
 # Persona → the generator's login (bench/generate.py LOGINS).

@@ -7,4 +7,4 @@ class ClassificationConfig(AppConfig):
     verbose_name = "Informationsklassning"
 
     def ready(self) -> None:
-        from . import history, rules  # noqa: F401  (registers POL-3.22 and how its history reads)
+        from . import extensions, history, rules  # noqa: F401  (tabs, loaders; registers POL-3.22 and how its history reads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from lis.compliance.registry import Finding, rule
+from lis.core.rules import Finding, rule
 from lis.systems.models import InformationSystem
 from lis.systems.rules import findings_per_unit
 

@@ -143,3 +143,73 @@ def removal_return(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Förslaget genomförs inte. Informationsmängden finns kvar."))
             return redirect(back)
     return form_page(request, form, title=_("Avslå eller dra tillbaka förslaget"), cancel=back, submit=_("Avslå"))
+
+
+# --- removing or säkerhetsskydd-marking an information set (lowers the level: four eyes) --------
+
+
+def _system_url(system, tab: str) -> str:
+    return reverse("systems:system_detail", args=[system.pk]) + f"?flik={tab}"
+
+
+def _managed_system(request: HttpRequest, pk: int):
+    system = system_get(request.principal, pk)
+    access.require(access.can_manage_system(request.principal, system))
+    return system
+
+
+@require_http_methods(["GET", "POST"])
+def information_set_security(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
+    """POL-3.24: mark an information set as säkerhetsskyddsklassificerad, after reading why."""
+    system = _managed_system(request, pk)
+    information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
+    if request.method == "POST":
+        _remove(
+            request,
+            services.information_set_mark_security_protected,
+            information_set,
+            _(
+                "Informationsmängden är markerad som säkerhetsskyddsklassificerad. Kontakta säkerhetsskyddschefen "
+                "eller biträdande signalskyddschefen; de har fått en avisering."
+            ),
+        )
+        return redirect(_system_url(system, "informationsmangder"))
+    return render(
+        request,
+        "classification/security_protected.html",
+        {
+            "system": system,
+            "information_set": information_set,
+            "classes": get_pack().security_protection_classes,
+        },
+    )
+
+
+def _remove(request: HttpRequest, remove, information_set: InformationSet, done: str) -> None:
+    """Delete or säkerhetsskydd-mark a set; when that lowers the system's level it waits for approval."""
+    try:
+        proposal = remove(actor=request.user, information_set=information_set)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+        return
+    if proposal is None:
+        messages.success(request, done)
+    else:
+        messages.warning(
+            request,
+            _(
+                "Ändringen sänker systemets klassning och väntar på att en annan behörig person godkänner den: "
+                "förvaltningschefen, informationssäkerhetssamordnaren, systemets ansvariga chef eller "
+                "säkerhetsstrategen. Till dess gäller informationsmängden och klassningen som förut."
+            ),
+        )
+
+
+@require_POST
+def information_set_delete(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
+    system = _managed_system(request, pk)
+    information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
+    done = _("Informationsmängden är borttagen.")
+    _remove(request, services.information_set_delete, information_set, done)
+    return redirect(_system_url(system, "informationsmangder"))

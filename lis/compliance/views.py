@@ -9,8 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lis.core import access
-
-from .registry import Finding, evaluate
+from lis.core.rules import Finding, evaluate
 
 
 def overview(request: HttpRequest) -> HttpResponse:

@@ -40,14 +40,14 @@ GLOBAL_MANAGE_ROLES = frozenset({"security_strategist", "administrator"})
 # Roles that manage the unit they are assigned to, with its enheter.
 UNIT_MANAGE_ROLES = frozenset({"unit_head", "security_coordinator"})
 # Roles that read the unit they are assigned to, with its enheter.
-UNIT_VIEW_ROLES = UNIT_MANAGE_ROLES | {"council_representative"}
+UNIT_VIEW_ROLES = UNIT_MANAGE_ROLES | {"council_representative", "council_deputy"}
 # Roles that know who has a skyddad identitet (POL-3.30: "så få individer som möjligt").
 PROTECTED_IDENTITY_ROLES = frozenset({"administrator", "hr"})
 # Roles a förvaltningschef/VD appoints within their own unit (POL-3.4: the E-råd
 # representatives "ska utses av respektive förvaltningschef/VD"; the samordnare works for the
 # chef). The policy lets no samordnare appoint anyone, so nobody below the säkerhetsstrateg
 # gives a peer of their own role or rights wider than their own.
-UNIT_HEAD_APPOINTS = frozenset({"security_coordinator", "council_representative"})
+UNIT_HEAD_APPOINTS = frozenset({"security_coordinator", "council_representative", "council_deputy"})
 
 
 def today() -> datetime.date:

@@ -149,7 +149,9 @@ def _user_name(user: User | None) -> str:
 
 
 def object_type_of(obj_or_model: models.Model | type[models.Model]) -> str:
-    return obj_or_model._meta.label_lower
+    """How the change log names a model: app_label.model_name, or the name it had before it
+    moved to another app (`changelog_type`), since the signed entries cannot be renamed."""
+    return getattr(obj_or_model, "changelog_type", None) or obj_or_model._meta.label_lower
 
 
 def _append(

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("plans:plan_list", _("Handlingsplaner"), None, ()),
     ("plans:continuity_list", _("Kontinuitet"), None, ()),
     ("plans:routine_list", _("Rutiner"), None, ()),
+    ("council:overview", _("E-rådet"), None, ()),
     ("compliance:overview", _("Efterlevnad"), "compliance", ()),
     ("core:changelog", _("Historik"), "changelog", ()),
     ("policy:current", _("Policyn"), None, ()),

@@ -11,6 +11,7 @@ its `AppConfig.ready()`, like compliance rules (`register`, `register_event`).""
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .access import Principal, person_label, withheld_people
+from .changelog import object_type_of
 from .models import ChangeLogEntry, User
 from .pack import get_pack
 
@@ -79,7 +81,7 @@ def register(
     förvaltning/bolag or enhet it belongs to ("" for OrgUnit itself), used to filter the
     kommun-wide change log by unit; `person` is the ORM path from the model to the person whose
     identity its entries disclose ("" for Person itself, POL-3.30)."""
-    spec = _MODELS.setdefault(model._meta.label_lower, _ModelHistory())
+    spec = _MODELS.setdefault(object_type_of(model), _ModelHistory())
     spec.fields.update(fields or {})
     spec.labels.update(labels or {})
     if unit is not None:
@@ -154,7 +156,11 @@ class HistoryRow:
     changes: list[FieldChange]
 
 
+@functools.cache
 def _model_for(object_type: str) -> type[models.Model] | None:
+    for model in apps.get_models():
+        if getattr(model, "changelog_type", None) == object_type:
+            return model
     try:
         return apps.get_model(object_type)
     except (LookupError, ValueError):
@@ -370,7 +376,7 @@ def unit_condition(principal: Principal, unit_paths: Iterable[str]) -> Q:
     for object_type, spec in _MODELS.items():
         if spec.unit is None:
             continue
-        model = apps.get_model(object_type)
+        model = _model_for(object_type)
         lookup = f"{spec.unit}__path__startswith" if spec.unit else "path__startswith"
         within = Q(pk__in=[])
         for path in unit_paths:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from . import extensions
 
 
 def form_page(
@@ -49,3 +53,23 @@ def render_tabbed(request: HttpRequest, template: str, context: dict) -> HttpRes
     if request.htmx and request.htmx.target == "tab-panel":
         return render(request, f"{template.removesuffix('.html')}_panel.html", context)
     return render(request, template, context)
+
+
+def object_tabs(request: HttpRequest, model, own, obj) -> tuple[str, dict]:
+    """The tabs of an object page: its own `(key, label)` or `(key, label, order)` tuples (the
+    first is the overview, the last, Historik, stays last; without an order they come 10, 20, …)
+    and those higher apps registered (lis.core.extensions). Returns the selected tab's key and the
+    context the page's panel needs: `tab`, `tabs`, `tab_template` (a registered tab's panel, with
+    its context) and, on the overview, the registered `panels`."""
+    own_tabs = [
+        extensions.Tab(key, label, order=rest[0] if rest else (index + 1) * 10)
+        for index, (key, label, *rest) in enumerate(own)
+    ]
+    own_tabs[-1] = replace(own_tabs[-1], order=1000)
+    tabs = extensions.tabs(model, own_tabs, request.principal, obj)
+    pairs = [(tab.key, tab.label) for tab in tabs]
+    tab = next(t for t in tabs if t.key == selected_tab(request, pairs))
+    context = {"tab": tab.key, "tabs": pairs, "tab_template": tab.template, **extensions.tab_context(tab, request, obj)}
+    if tab.key == own[0][0]:
+        context["panels"] = extensions.panels(model, request, obj)
+    return tab.key, context

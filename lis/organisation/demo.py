@@ -92,6 +92,7 @@ DEMO_ROLE_HOLDERS = [
         [(Role.SECURITY_COORDINATOR, "BUF", None), (Role.COUNCIL_REPRESENTATIVE, "BUF", None)],
     ),
     ("Jonas", "Mattsson", "Kanslichef", "KANS", [(Role.COUNCIL_REPRESENTATIVE, "KSF", None)]),
+    ("Karin", "Berg", "Skolutvecklare", "BUF", [(Role.COUNCIL_DEPUTY, "BUF", None)]),
 ]
 
 FIRST_NAMES = [

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lis.core.pack import get_pack
+
 
 class Municipality(models.Model):
     """The kommun the LIS serves. One row, named by the policy pack."""
@@ -243,6 +245,7 @@ class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Förvaltningschef/VD")
     SECURITY_COORDINATOR = "security_coordinator", _("Informationssäkerhetssamordnare")
     COUNCIL_REPRESENTATIVE = "council_representative", _("E-rådsrepresentant")
+    COUNCIL_DEPUTY = "council_deputy", _("Ersättare i E-rådet")
     COUNCIL_CHAIR = "council_chair", _("E-rådets ordförande")
     BOARD_MEMBER = "board_member", _("Nämndledamot/styrelseledamot")
     HR = "hr", _("HR")
@@ -253,6 +256,7 @@ ROLE_SCOPE: dict[str, str] = {
     Role.UNIT_HEAD: "unit",
     Role.SECURITY_COORDINATOR: "unit",
     Role.COUNCIL_REPRESENTATIVE: "unit",
+    Role.COUNCIL_DEPUTY: "unit",
     Role.BOARD_MEMBER: "board",
 }
 
@@ -309,7 +313,7 @@ class RoleAssignment(models.Model):
                 violation_error_message=_("Slutdatum kan inte vara före startdatum."),
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=["unit_head", "security_coordinator", "council_representative"])
+                condition=~Q(role__in=["unit_head", "security_coordinator", "council_representative", "council_deputy"])
                 | Q(unit__isnull=False),
                 name="unit_role_has_unit",
             ),
@@ -323,3 +327,48 @@ class RoleAssignment(models.Model):
         scope = self.unit or self.board
         label = self.get_role_display()
         return f"{label}, {scope}" if scope else str(label)
+
+
+class Decision(models.Model):
+    """A decision recorded in a board's minutes: meeting date, paragraf and the ärende's
+    diarienummer. The diarienummer belongs to the board's series when the pack says so
+    (Åmål: 2026-00014, one series per nämnd), so the series is part of its identity."""
+
+    board = models.ForeignKey(Board, verbose_name=_("nämnd/styrelse"), on_delete=models.PROTECT, related_name="+")
+    meeting_date = models.DateField(_("sammanträdesdatum"))
+    paragraph = models.PositiveIntegerField(_("paragraf"))
+    diary_series = models.CharField(_("diarieserie"), max_length=20, blank=True)
+    diary_year = models.PositiveSmallIntegerField(_("diarieår"))
+    diary_serial = models.PositiveIntegerField(_("löpnummer"))
+    subject = models.CharField(_("ärende"), max_length=300)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("registrerat"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-meeting_date", "-paragraph"]
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "meeting_date", "paragraph"],
+                name="one_decision_per_paragraph",
+                violation_error_message=_("Nämnden har redan ett beslut med den paragrafen vid sammanträdet."),
+            ),
+        ]
+        indexes = [models.Index(fields=["diary_series", "diary_year", "diary_serial"])]
+        # Moved here from lis.plans (which records plans' decisions, as risks, routines and the
+        # policy do): the table keeps its name.
+        db_table = "plans_decision"
+
+    changelog_type = "plans.decision"
+
+    def __str__(self) -> str:
+        return f"{self.board.short_name} {self.meeting_date:%Y-%m-%d} § {self.paragraph}"
+
+    @property
+    def diary_number(self) -> str:
+        return get_pack().format_diary_number(
+            year=self.diary_year, serial=self.diary_serial, board=self.board.short_name
+        )

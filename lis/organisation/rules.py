@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lis.compliance.registry import Finding, rule
 from lis.core.access import can_assign_role, today
+from lis.core.rules import Finding, rule
 
 from .models import OrgUnit, Role, RoleAssignment
 

@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods
 from lis.core import access
 from lis.core.forms import EndForm, call_service, cleaned, guard_stale
 from lis.core.selectors import history_for
-from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
+from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed, selected_tab
 
 from . import selectors, services
 from .forms import BoardForm, LoginCreateForm, PersonForm, PersonSearchForm, RoleAssignmentForm, UnitForm
-from .models import MandatePeriod, OrgUnit, Role
+from .models import MandatePeriod, OrgUnit, Person, Role
 
 OVERVIEW = ("oversikt", gettext_lazy("Översikt"))
 HISTORY = ("historik", gettext_lazy("Historik"))
@@ -50,11 +50,10 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     unit = selectors.unit_get(p, pk)
-    tab = selected_tab(request, UNIT_TABS)
+    tab, tab_context = object_tabs(request, OrgUnit, UNIT_TABS, unit)
     context = {
         "unit": unit,
-        "tab": tab,
-        "tabs": UNIT_TABS,
+        **tab_context,
         "can_manage": p.can_manage_unit(unit),
         "can_end": access.can_manage_organisation(p),
     }
@@ -65,7 +64,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["page"] = page
     elif tab == "roller":
         context["assignments"] = selectors.role_assignments_visible_to(p).filter(unit=unit).order_by("role")
-    else:
+    elif tab == "historik":
         context["history_page"], context["history"] = history_for(p, [unit], page=request.GET.get("sida", 1))
     return render_tabbed(request, "organisation/unit_detail.html", context)
 
@@ -242,13 +241,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     person = selectors.person_get(p, pk)
-    tab = selected_tab(request, PERSON_TABS)
+    tab, tab_context = object_tabs(request, Person, PERSON_TABS, person)
     withheld = access.identity_withheld(p, person)
     context = {
         "can_create_login": p.has_role("administrator") and person.user_id is None and person.is_active,
         "person": person,
-        "tab": tab,
-        "tabs": PERSON_TABS,
+        **tab_context,
         "can_manage": access.can_manage_person(p, person=person) and not withheld,
         "withheld": withheld,
     }

@@ -7,4 +7,4 @@ class PlansConfig(AppConfig):
     verbose_name = "Handlingsplaner och beslut"
 
     def ready(self):
-        from . import history, rules  # noqa: F401  (registers POL-3.2, POL-3.3, BIL1-6, BIL1-7, BIL1-8; history)
+        from . import extensions, history, rules  # noqa: F401  (tabs, loaders; registers POL-3.2, POL-3.3, BIL1-6, BIL1-7, BIL1-8; history)

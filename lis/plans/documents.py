@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 
 from lis.core import access
 from lis.core.pack import get_pack
-from lis.reports.pdf import render_pdf
+from lis.core.pdf import render_pdf
+from lis.organisation.models import Decision
 
-from .models import ActionPlan, Decision
+from .models import ActionPlan
 
 
 def _render(plan: ActionPlan, content: dict[str, Any], decision: Decision | None) -> str:

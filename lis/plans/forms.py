@@ -5,38 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lis.core import access
 from lis.core.forms import DateInput
 from lis.core.pack import get_pack
-from lis.organisation.forms import PersonChoiceField
+from lis.organisation.forms import DecisionForm, PersonChoiceField
 from lis.organisation.models import Board, OrgUnit
 from lis.organisation.selectors import active_q, people_choices
 
 from .models import ContinuityContact, ContinuityStep, Routine, check_review_dates
-
-
-class DecisionForm(forms.Form):
-    """A decision in a nämnd's or styrelse's minutes. For a förvaltning's or bolag's own
-    document, `unit` limits the choice to the board that governs it."""
-
-    board = forms.ModelChoiceField(label=_("Nämnd/styrelse"), queryset=Board.objects.none())
-    meeting_date = forms.DateField(label=_("Sammanträdesdatum"), widget=DateInput())
-    paragraph = forms.IntegerField(label=_("Paragraf (§)"), min_value=1, max_value=9999)
-    diary_number = forms.CharField(label=_("Diarienummer"), max_length=40)
-
-    def __init__(self, *args, unit: OrgUnit | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if unit is not None:
-            self.fields["board"].queryset = Board.objects.filter(pk=unit.governing_board_id)
-            self.fields["board"].initial = unit.governing_board_id
-            self.fields["board"].empty_label = None
-            self.fields["board"].help_text = _("Nämnden eller styrelsen som styr %(unit)s.") % {"unit": unit.name}
-        else:
-            self.fields["board"].queryset = Board.objects.filter(active_q()).order_by("name")
-        example = get_pack().format_diary_number(year=access.today().year, serial=14, board="KS")
-        self.fields["diary_number"].help_text = _("Ärendets nummer i nämndens diarium, till exempel %(example)s.") % {
-            "example": example
-        }
 
 
 class FollowUpForm(DecisionForm):

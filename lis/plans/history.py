@@ -15,7 +15,6 @@ from .models import (
     ContinuityContact,
     ContinuityPlan,
     ContinuityStep,
-    Decision,
     FollowUp,
     PolicyVersion,
     Routine,
@@ -37,7 +36,6 @@ def measure_statuses(value: list) -> str:
     return "\n".join(lines)
 
 
-register(Decision, unit="board__governed_units", labels={"recorded_by": _("registrerat av")})
 register(ActionPlan, unit="unit", fields={"sections": pack_keyed("action_plan_sections")})
 register(
     ActionPlanVersion,

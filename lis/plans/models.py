@@ -13,48 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lis.core.models import FrozenRecord
-from lis.core.pack import get_pack
-from lis.organisation.models import Board
-
-
-class Decision(models.Model):
-    """A decision recorded in a board's minutes: meeting date, paragraf and the ärende's
-    diarienummer. The diarienummer belongs to the board's series when the pack says so
-    (Åmål: 2026-00014, one series per nämnd), so the series is part of its identity."""
-
-    board = models.ForeignKey(Board, verbose_name=_("nämnd/styrelse"), on_delete=models.PROTECT, related_name="+")
-    meeting_date = models.DateField(_("sammanträdesdatum"))
-    paragraph = models.PositiveIntegerField(_("paragraf"))
-    diary_series = models.CharField(_("diarieserie"), max_length=20, blank=True)
-    diary_year = models.PositiveSmallIntegerField(_("diarieår"))
-    diary_serial = models.PositiveIntegerField(_("löpnummer"))
-    subject = models.CharField(_("ärende"), max_length=300)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("registrerat"), default=timezone.now)
-
-    class Meta:
-        ordering = ["-meeting_date", "-paragraph"]
-        verbose_name = _("beslut")
-        verbose_name_plural = _("beslut")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["board", "meeting_date", "paragraph"],
-                name="one_decision_per_paragraph",
-                violation_error_message=_("Nämnden har redan ett beslut med den paragrafen vid sammanträdet."),
-            ),
-        ]
-        indexes = [models.Index(fields=["diary_series", "diary_year", "diary_serial"])]
-
-    def __str__(self) -> str:
-        return f"{self.board.short_name} {self.meeting_date:%Y-%m-%d} § {self.paragraph}"
-
-    @property
-    def diary_number(self) -> str:
-        return get_pack().format_diary_number(
-            year=self.diary_year, serial=self.diary_serial, board=self.board.short_name
-        )
+from lis.organisation.models import Decision
 
 
 class ActionPlan(models.Model):

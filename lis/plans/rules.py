@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from lis.compliance.registry import Finding, rule
 from lis.core import access
 from lis.core.pack import get_pack
+from lis.core.rules import Finding, rule
 from lis.organisation.models import OrgUnit
 from lis.organisation.selectors import active_q
 from lis.organisation.services import mandate_period_for

@@ -19,8 +19,8 @@ from lis.core.pack import PackError, get_pack
 from lis.core.policytext import parse_policy_text
 from lis.core.services import create_object, update_object
 from lis.core.uploads import store_document
-from lis.organisation.models import Board, MandatePeriod, OrgUnit
-from lis.organisation.services import startable_mandate_periods
+from lis.organisation.models import Board, Decision, MandatePeriod
+from lis.organisation.services import decision_record, startable_mandate_periods
 from lis.risks.models import Measure
 
 from .models import (
@@ -29,71 +29,10 @@ from .models import (
     ContinuityContact,
     ContinuityPlan,
     ContinuityStep,
-    Decision,
     FollowUp,
     PolicyVersion,
     Routine,
 )
-
-
-def diary_series(board: Board) -> str:
-    """The series a board's diarienummer belongs to: the board itself, or one kommun-wide series."""
-    return board.short_name if get_pack().diary_series_per_board else ""
-
-
-@transaction.atomic
-def decision_record(
-    *,
-    actor: User | None,
-    board: Board,
-    meeting_date: datetime.date,
-    paragraph: int,
-    diary_number: str,
-    subject: str,
-    unit: OrgUnit | None = None,
-) -> Decision:
-    """Record a decision of `board`. When the decision concerns a förvaltning's or bolag's own
-    document (its analysis, its plan), `unit` is given and only the board that governs it (a
-    joint nämnd, a bolag's styrelse) may have made it. A meeting after today has not been held."""
-    pack = get_pack()
-    errors: dict[str, str] = {}
-    if unit is not None and board.pk != unit.governing_board_id:
-        errors["board"] = _("Beslutet fattas av %(board)s, som styr %(unit)s.") % {
-            "board": unit.governing_board.name,
-            "unit": unit.name,
-        }
-    elif board.ended_on is not None and board.ended_on < meeting_date:
-        errors["board"] = _("Nämnden eller styrelsen hade upphört vid sammanträdet.")
-    if meeting_date > access.today():
-        errors["meeting_date"] = _(
-            "Sammanträdet kan inte ligga efter dagens datum. Registrera beslutet när det är fattat."
-        )
-    try:
-        year, serial = pack.parse_diary_number(diary_number, board=board.short_name)
-    except ValueError:
-        example = pack.format_diary_number(year=meeting_date.year, serial=14, board=board.short_name)
-        errors["diary_number"] = _("Skriv diarienumret som i nämndens diarium, till exempel %(example)s.") % {
-            "example": example
-        }
-    else:
-        if year > meeting_date.year:
-            errors["diary_number"] = _("Diarienumret kan inte vara från ett senare år än sammanträdet.")
-    if errors:
-        raise ValidationError(errors)
-    return create_object(
-        Decision(
-            board=board,
-            meeting_date=meeting_date,
-            paragraph=paragraph,
-            diary_series=diary_series(board),
-            diary_year=year,
-            diary_serial=serial,
-            subject=subject,
-            recorded_by=actor,
-        ),
-        actor=actor,
-    )
-
 
 # --- handlingsplaner (POL-3.2, POL-3.3, BIL1-5, BIL1-6) ----------------------------------------
 

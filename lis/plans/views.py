@@ -18,13 +18,13 @@ from lis.core import access
 from lis.core.changelog import record_event
 from lis.core.forms import call_service, cleaned, guard_stale
 from lis.core.pack import get_pack
+from lis.core.pdf import render_pdf
 from lis.core.policytext import parse_policy_text
 from lis.core.selectors import history_for
 from lis.core.uploads import document_response, too_large
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 from lis.organisation.models import OrgUnit
 from lis.organisation.services import mandate_period_for
-from lis.reports.pdf import render_pdf
 from lis.risks.forms import AnalysisStartForm
 from lis.systems import selectors as system_selectors
 from lis.systems.forms import top_units

@@ -17,19 +17,12 @@ from lis.core import access
 from lis.core.changelog import record_event
 from lis.core.models import User
 from lis.core.pack import Choice, get_pack
-from lis.plans.models import Decision
+from lis.core.pdf import render_pdf
+from lis.organisation.models import Decision
 from lis.risks import selectors
 from lis.risks.models import Risk, SecurityAnalysis
 
-from .pdf import render_pdf
 from .risk_xlsx import analysis_measures, analysis_risks, extract_notice, names, secrecy_marking
-
-
-def default_report_level() -> str:
-    """The report lists the risks the nämnd must see, from the second-highest level up, unless
-    the user chooses another level (a report of every risk of a large förvaltning takes long)."""
-    levels = get_pack().risk_levels
-    return levels[max(0, len(levels) - 2)].key
 
 
 def _per_level(risks: list[Risk]) -> list[tuple[Choice, int, int]]:

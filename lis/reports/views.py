@@ -131,7 +131,7 @@ def analysis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The report for the nämnd: ?niva=<risk level key> lists the risks from that level up
     (default the second-highest; an unknown level is a 404), ?arkiv=1 gives the PDF/A copy."""
     analysis = risk_selectors.analysis_get(request.principal, pk)
-    level = request.GET.get("niva") or risk_pdf.default_report_level()
+    level = request.GET.get("niva") or risk_selectors.default_report_level()
     if level not in {choice.key for choice in get_pack().risk_levels}:
         raise Http404
     archival = request.GET.get("arkiv") == "1"

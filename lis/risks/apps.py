@@ -7,4 +7,4 @@ class RisksConfig(AppConfig):
     verbose_name = "Informationssäkerhetsanalys"
 
     def ready(self):
-        from . import history, rules  # noqa: F401  (registers POL-2.5, POL-3.15, POL-3.31; history)
+        from . import extensions, history, rules  # noqa: F401  (tabs, loaders; registers POL-2.5, POL-3.15, POL-3.31; history)

@@ -15,8 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lis.core.models import FrozenRecord
 from lis.core.pack import get_pack
-from lis.organisation.models import MandatePeriod, OrgUnit, Person
-from lis.plans.models import Decision
+from lis.organisation.models import Decision, MandatePeriod, OrgUnit, Person
 from lis.systems.models import InformationSystem
 
 

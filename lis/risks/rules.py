@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from lis.compliance.registry import Finding, rule
 from lis.core import access
 from lis.core.pack import get_pack
+from lis.core.rules import Finding, rule
 from lis.organisation.models import OrgUnit
 from lis.organisation.selectors import active_q
 from lis.organisation.services import mandate_period_for
@@ -104,8 +104,8 @@ def analysis_reported() -> list[Finding]:
 @rule(
     "POL-3.31",
     partial=gettext_lazy(
-        "att inga beslutade åtgärder är försenade. Att E-rådet följer upp policyn och påminner förvaltningar "
-        "och bolag om revideringar kontrolleras inte."
+        "att inga beslutade åtgärder är försenade och att E-rådets råd följs upp i tid. Att E-rådet följer "
+        "upp policyn och påminner förvaltningar och bolag om revideringar kontrolleras inte."
     ),
 )
 def measures_on_time() -> list[Finding]:

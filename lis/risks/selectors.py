@@ -275,3 +275,10 @@ def version_get(p: Principal, pk: int) -> AnalysisVersion:
     )
     access.require(sees_whole_analysis(p, version.analysis))
     return version
+
+
+def default_report_level() -> str:
+    """The report lists the risks the nämnd must see, from the second-highest level up, unless
+    the user chooses another level (a report of every risk of a large förvaltning takes long)."""
+    levels = get_pack().risk_levels
+    return levels[max(0, len(levels) - 2)].key

@@ -24,10 +24,8 @@ from lis.core.models import User
 from lis.core.pack import SECRECY_MARKING_MAX_LENGTH, get_pack
 from lis.core.services import create_object, update_object
 from lis.core.uploads import store_document
-from lis.organisation.models import Board, MandatePeriod, OrgUnit, Person
-from lis.organisation.services import mandate_period_opens_on, startable_mandate_periods
-from lis.plans.models import Decision
-from lis.plans.services import decision_record
+from lis.organisation.models import Board, Decision, MandatePeriod, OrgUnit, Person
+from lis.organisation.services import decision_record, mandate_period_opens_on, startable_mandate_periods
 from lis.systems.models import InformationSystem
 
 from . import selectors

@@ -25,9 +25,8 @@ from lis.core.selectors import history_for
 from lis.core.uploads import document_response, too_large
 from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
 from lis.organisation import selectors as organisation_selectors
+from lis.organisation.forms import DecisionForm
 from lis.organisation.services import mandate_period_for
-from lis.plans.forms import DecisionForm
-from lis.reports.risk_pdf import default_report_level
 from lis.systems import selectors as system_selectors
 from lis.systems.forms import top_units
 
@@ -156,7 +155,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": access.today(),
         "Status": SecurityAnalysis.Status,
         "risk_levels": get_pack().risk_levels,
-        "report_level": default_report_level(),
+        "report_level": selectors.default_report_level(),
     }
     if tab == "oversikt":
         context["systems"], context["excluded"] = _scope_rows(analysis, p)

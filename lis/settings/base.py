@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lis.classification",
     "lis.risks",
     "lis.plans",
+    "lis.council",
     "lis.reports",
     "lis.compliance",
 ]

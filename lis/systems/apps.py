@@ -7,4 +7,4 @@ class SystemsConfig(AppConfig):
     verbose_name = "Informationssystem"
 
     def ready(self) -> None:
-        from . import history, rules  # noqa: F401  (registers BIL1-2, BIL1-3, POL-3.11, POL-3.12; history)
+        from . import extensions, history, rules  # noqa: F401  (tabs, loaders; registers BIL1-2, BIL1-3, POL-3.11, POL-3.12; history)

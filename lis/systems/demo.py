@@ -8,8 +8,6 @@ import datetime
 
 from django.db import transaction
 
-from lis.classification import services as classification_services
-from lis.core.models import User
 from lis.organisation.models import OrgUnit, Person
 
 from . import services
@@ -394,8 +392,9 @@ def _people_in(unit: OrgUnit) -> list[Person]:
 
 
 @transaction.atomic
-def load_systems_demo(*, proposer: User, approver: User) -> int:
-    """Create the demo register; returns the number of systems created."""
+def load_systems_demo() -> int:
+    """Create the demo register; returns the number of systems created. Their information sets
+    are classified by lis.classification.demo."""
     units = {u.short_name: u for u in OrgUnit.objects.exclude(short_name="")}
     parties = {}
     for name in VENDORS:
@@ -463,26 +462,6 @@ def load_systems_demo(*, proposer: User, approver: User) -> int:
                 ends_on=ends,
                 notice_months=6,
             )
-        for set_name, levels in sets:
-            information_set = services.information_set_create(
-                actor=None, system=system, name=set_name, digital="paper" not in flags
-            )
-            if levels == "security":
-                classification_services.information_set_mark_security_protected(
-                    actor=None, information_set=information_set
-                )
-                continue
-            if "unclassified" in flags:
-                continue
-            values = dict(zip(["K", "R", "T"], levels.split(), strict=True))
-            classification = classification_services.classification_save(
-                actor=proposer,
-                information_set=information_set,
-                levels=values,
-                propose=True,
-                motivation="Bedömd utifrån vilken skada ett röjande, en förvanskning eller ett avbrott skulle "
-                "orsaka verksamheten och enskilda (påhittad demomotivering).",
-            )
-            if "proposed" not in flags:
-                classification_services.classification_approve(actor=approver, classification=classification)
+        for set_name, _levels in sets:
+            services.information_set_create(actor=None, system=system, name=set_name, digital="paper" not in flags)
     return created

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from lis.compliance.registry import Finding, rule
+from lis.core.rules import Finding, rule
 from lis.organisation.models import OrgUnit
 
 from .models import InformationSystem

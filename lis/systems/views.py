@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,28 +14,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lis.classification import services as classification_services
-from lis.classification.models import Classification
-from lis.core import access
+from lis.core import access, extensions
 from lis.core.forms import call_service, cleaned, guard_stale, unconfirmed
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
-from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_tab
-from lis.plans.models import ContinuityPlan
-from lis.risks import selectors as risk_selectors
-from lis.risks.models import Risk
+from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed
 
 from . import selectors, services
 from .forms import AgreementForm, InformationSetForm, PartyForm, SystemFilterForm, SystemForm, UserGroupForm, top_units
 from .models import Agreement, InformationSet, InformationSystem, UserGroup
 
+# The register's own tabs; classification, risks, plans and council add theirs (informationsmängder
+# and klassning, risker, SUA) and panels on the overview through lis.core.extensions.
 SYSTEM_TABS = (
-    ("oversikt", gettext_lazy("Översikt")),
-    ("informationsmangder", gettext_lazy("Informationsmängder")),
-    ("klassning", gettext_lazy("Klassning")),
-    ("roller", gettext_lazy("Roller")),
-    ("avtal", gettext_lazy("Avtal")),
-    ("risker", gettext_lazy("Risker")),
+    ("oversikt", gettext_lazy("Översikt"), 10),
+    ("roller", gettext_lazy("Roller"), 40),
+    ("avtal", gettext_lazy("Avtal"), 50),
     ("historik", gettext_lazy("Historik")),
 )
 
@@ -81,13 +74,12 @@ def system_list(request: HttpRequest) -> HttpResponse:
 def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     system = selectors.system_get(p, pk)
-    tab = selected_tab(request, SYSTEM_TABS)
+    tab, tab_context = object_tabs(request, InformationSystem, SYSTEM_TABS, system)
     pack = get_pack()
     system.level_items = selectors.level_items(system.levels)
     context = {
         "system": system,
-        "tab": tab,
-        "tabs": SYSTEM_TABS,
+        **tab_context,
         "pack": pack,
         "can_manage": access.can_manage_system(p, system),
         "can_approve": access.can_approve_classification(p, system),
@@ -96,32 +88,16 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "levels": {level.key: level for level in pack.levels},
         "expiring": selectors.agreements_expiring(system),
     }
-    if tab == "oversikt":
-        context["continuity_plan"] = ContinuityPlan.objects.filter(system=system).first()
-    elif tab in ("informationsmangder", "klassning"):
-        context["information_sets"] = system.information_sets.select_related(
-            "removal__proposed_by__person"
-        ).prefetch_related(
-            Prefetch(
-                "classifications", Classification.objects.select_related("proposed_by__person", "approved_by__person")
-            )
-        )
-    elif tab == "roller":
+    if tab == "roller":
         context["groups"] = system.user_groups.all()
     elif tab == "avtal":
         context["agreements"] = system.agreements.select_related("counterparty")
-    elif tab == "risker":
-        risks = Risk.objects.filter(system=system)
-        context["risks"] = risks.select_related("owner").order_by("-likelihood", "-consequence", "pk")[:50]
-        context["before"] = risk_selectors.heat_map(risks)
-        context["after"] = risk_selectors.heat_map(risks, residual=True)
-        context["scope_query"] = f"system={system.pk}"
     elif tab == "historik":
         related = [
             *system.information_sets.all(),
             *system.agreements.all(),
             *system.user_groups.all(),
-            *Classification.objects.filter(information_set__system=system),
+            *extensions.history_related(InformationSystem, system),
         ]
         context["history_page"], context["history"] = history_for(
             p, [system, *related], page=request.GET.get("sida", 1)
@@ -237,63 +213,6 @@ def information_set_edit(request: HttpRequest, pk: int, set_pk: int | None = Non
         tab="informationsmangder",
         title=_("Ändra informationsmängd") if instance else _("Ny informationsmängd"),
     )
-
-
-@require_http_methods(["GET", "POST"])
-def information_set_security(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
-    """POL-3.24: mark an information set as säkerhetsskyddsklassificerad, after reading why."""
-    system = _managed_system(request, pk)
-    information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
-    if request.method == "POST":
-        _remove(
-            request,
-            classification_services.information_set_mark_security_protected,
-            information_set,
-            _(
-                "Informationsmängden är markerad som säkerhetsskyddsklassificerad. Kontakta säkerhetsskyddschefen "
-                "eller biträdande signalskyddschefen; de har fått en avisering."
-            ),
-        )
-        return redirect(_system_url(system, "informationsmangder"))
-    return render(
-        request,
-        "systems/security_protected.html",
-        {
-            "system": system,
-            "information_set": information_set,
-            "classes": get_pack().security_protection_classes,
-        },
-    )
-
-
-def _remove(request: HttpRequest, remove, information_set: InformationSet, done: str) -> None:
-    """Delete or säkerhetsskydd-mark a set; when that lowers the system's level it waits for approval."""
-    try:
-        proposal = remove(actor=request.user, information_set=information_set)
-    except ValidationError as exc:
-        for error in exc.messages:
-            messages.error(request, error)
-        return
-    if proposal is None:
-        messages.success(request, done)
-    else:
-        messages.warning(
-            request,
-            _(
-                "Ändringen sänker systemets klassning och väntar på att en annan behörig person godkänner den: "
-                "förvaltningschefen, informationssäkerhetssamordnaren, systemets ansvariga chef eller "
-                "säkerhetsstrategen. Till dess gäller informationsmängden och klassningen som förut."
-            ),
-        )
-
-
-@require_POST
-def information_set_delete(request: HttpRequest, pk: int, set_pk: int) -> HttpResponse:
-    system = _managed_system(request, pk)
-    information_set = get_object_or_404(InformationSet, pk=set_pk, system=system)
-    done = _("Informationsmängden är borttagen.")
-    _remove(request, classification_services.information_set_delete, information_set, done)
-    return redirect(_system_url(system, "informationsmangder"))
 
 
 @require_http_methods(["GET", "POST"])

@@ -134,15 +134,15 @@ def test_the_approval_works_through_the_pages(system_with_sets, personas):
     system, a, _b = system_with_sets
     coordinator = personas["coordinator_vaf"].client()
     response = coordinator.post(
-        reverse("systems:classification_edit", args=[a.pk]),
+        reverse("classification:classification_edit", args=[a.pk]),
         {"level_K": "2", "level_R": "1", "level_T": "1", "motivation": "Personuppgifter", "propose": "1"},
     )
     assert response.status_code == 302
     proposal = a.classifications.get()
-    own = coordinator.post(reverse("systems:classification_approve", args=[proposal.pk]), follow=True)
+    own = coordinator.post(reverse("classification:classification_approve", args=[proposal.pk]), follow=True)
     assert "kan inte fastställa" in own.content.decode()
     personas["strategist"].client().post(
-        reverse("systems:classification_approve", args=[proposal.pk]), {"revision": proposal.revision}
+        reverse("classification:classification_approve", args=[proposal.pk]), {"revision": proposal.revision}
     )
     proposal.refresh_from_db()
     assert proposal.status == "approved"

@@ -27,7 +27,7 @@ def _levels(text: str) -> dict[str, str]:
 def _post_proposal(client, information_set, levels: str):
     values = {f"level_{aspect}": level for aspect, level in _levels(levels).items()}
     return client.post(
-        reverse("systems:classification_edit", args=[information_set.pk]),
+        reverse("classification:classification_edit", args=[information_set.pk]),
         {**values, "motivation": "Motivering", "propose": "1"},
     )
 
@@ -58,7 +58,7 @@ def test_it_refuses_an_approval_of_a_proposal_changed_after_the_approver_opened_
     assert _post_proposal(proposer, information_set, "0 0 0").status_code == 302
     assert information_set.classifications.get().pk == proposal.pk  # the same id, new content
     response = approver.post(
-        reverse("systems:classification_approve", args=[proposal.pk]), {"revision": seen}, follow=True
+        reverse("classification:classification_approve", args=[proposal.pk]), {"revision": seen}, follow=True
     )
 
     content = response.content.decode()
@@ -78,7 +78,7 @@ def test_it_approves_the_proposal_the_approver_saw(make_system, personas):
     page = approver.get(_detail(system)).content.decode()
     seen = re.search(r'name="revision" value="(\d+)"', page).group(1)
     proposal = information_set.classifications.get()
-    approver.post(reverse("systems:classification_approve", args=[proposal.pk]), {"revision": seen})
+    approver.post(reverse("classification:classification_approve", args=[proposal.pk]), {"revision": seen})
     proposal.refresh_from_db()
     assert proposal.status == "approved"
 
@@ -88,7 +88,7 @@ def test_it_refuses_an_approval_naming_no_proposal(make_system, personas):
     information_set = system_services.information_set_create(actor=None, system=system, name="Akter")
     _post_proposal(personas["coordinator_vaf"].client(), information_set, "2 1 1")
     proposal = information_set.classifications.get()
-    personas["strategist"].client().post(reverse("systems:classification_approve", args=[proposal.pk]))
+    personas["strategist"].client().post(reverse("classification:classification_approve", args=[proposal.pk]))
     proposal.refresh_from_db()
     assert proposal.status == "proposed"
 
@@ -131,7 +131,9 @@ def high_and_low(make_system, personas):
 def test_it_keeps_the_level_until_someone_else_approves_removing_the_high_set(high_and_low, personas):
     system, high, _low = high_and_low
     steward = personas["employee_vaf"]
-    response = steward.client().post(reverse("systems:information_set_delete", args=[system.pk, high.pk]), follow=True)
+    response = steward.client().post(
+        reverse("classification:information_set_delete", args=[system.pk, high.pk]), follow=True
+    )
     assert "väntar på att en annan behörig person godkänner" in response.content.decode()
     assert InformationSet.objects.filter(pk=high.pk).exists()
     system.refresh_from_db()
@@ -139,13 +141,13 @@ def test_it_keeps_the_level_until_someone_else_approves_removing_the_high_set(hi
     removal = InformationSetRemoval.objects.get(information_set=high)
     assert removal.proposed_by == steward.user
 
-    own = steward.client().post(reverse("systems:removal_approve", args=[removal.pk]))
+    own = steward.client().post(reverse("classification:removal_approve", args=[removal.pk]))
     assert own.status_code in (403, 404)
     assert InformationSet.objects.filter(pk=high.pk).exists()
 
     page = personas["coordinator_vaf"].client().get(_detail(system, "informationsmangder")).content.decode()
-    assert reverse("systems:removal_approve", args=[removal.pk]) in page
-    personas["coordinator_vaf"].client().post(reverse("systems:removal_approve", args=[removal.pk]))
+    assert reverse("classification:removal_approve", args=[removal.pk]) in page
+    personas["coordinator_vaf"].client().post(reverse("classification:removal_approve", args=[removal.pk]))
     assert not InformationSet.objects.filter(pk=high.pk).exists()
     system.refresh_from_db()
     assert system.levels == LOW
@@ -197,7 +199,9 @@ def test_it_returns_a_removal_proposal_and_keeps_the_set(high_and_low, personas)
     response = (
         personas["coordinator_vaf"]
         .client()
-        .post(reverse("systems:removal_return", args=[removal.pk]), {"reason": "Journalerna finns kvar i systemet"})
+        .post(
+            reverse("classification:removal_return", args=[removal.pk]), {"reason": "Journalerna finns kvar i systemet"}
+        )
     )
     assert response.status_code == 302
     assert not InformationSetRemoval.objects.exists() and InformationSet.objects.filter(pk=high.pk).exists()

@@ -23,7 +23,7 @@ def system(make_system, personas):
 def propose(persona, system):
     information_set = system.information_sets.get()
     response = persona.client().post(
-        reverse("systems:classification_edit", args=[information_set.pk]), LEVELS | {"propose": "1"}
+        reverse("classification:classification_edit", args=[information_set.pk]), LEVELS | {"propose": "1"}
     )
     assert response.status_code == 302
     return information_set.classifications.get(status="proposed")
@@ -56,7 +56,7 @@ def test_it_lists_the_systems_whose_classification_waits_for_approval(personas, 
 def test_it_shows_the_proposer_why_they_cannot_approve_instead_of_the_button(personas, system):
     classification = propose(personas["coordinator_vaf"], system)
     url = reverse("systems:system_detail", args=[system.pk]) + "?flik=klassning"
-    approve = reverse("systems:classification_approve", args=[classification.pk])
+    approve = reverse("classification:classification_approve", args=[classification.pk])
     own = personas["coordinator_vaf"].client().get(url).content.decode()
     assert approve not in own and "kan därför inte fastställa den själv" in own
     other = personas["employee_vaf"].client().get(url).content.decode()

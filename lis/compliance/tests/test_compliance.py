@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from lis.compliance.registry import evaluate, registered_rules, rule
+from lis.core.rules import evaluate, registered_rules, rule
 from lis.organisation import services
 from lis.organisation.models import Role
 
@@ -21,9 +21,19 @@ def test_it_registers_every_rule_under_a_requirement_id_of_the_pack(db):
     evaluate()  # raises if a rule's id is missing from the pack
 
 
-def test_it_refuses_two_rules_for_one_requirement():
+def test_it_refuses_registering_the_same_check_twice():
+    from lis.organisation.rules import council_membership
+
     with pytest.raises(ValueError):
-        rule("POL-3.4")(lambda: [])
+        rule("POL-3.4")(council_membership)
+
+
+def test_it_joins_the_findings_of_every_app_that_checks_part_of_one_requirement(monkeypatch):
+    from lis.core import rules
+
+    parts = [lambda: [rules.Finding(message="försenad åtgärd")], lambda: [rules.Finding(message="råd ej uppföljt")]]
+    monkeypatch.setitem(rules._RULES, "POL-3.4", parts)
+    assert [f.message for f in registered_rules()["POL-3.4"]()] == ["försenad åtgärd", "råd ej uppföljt"]
 
 
 def test_it_flags_every_förvaltning_and_bolag_without_a_representative(personas, amal):
@@ -89,7 +99,17 @@ def test_it_marks_every_rule_that_checks_only_part_of_its_requirement(db):
     """Each rule read against its requirement's text in the pack: these check only a part."""
     results = {r.requirement.id: r for r in evaluate() if r.checked}
     partial = {requirement_id for requirement_id, result in results.items() if result.partial}
-    assert partial == {"POL-2.5", "POL-3.3", "POL-3.4", "POL-3.11", "POL-3.12", "POL-3.22", "POL-3.31"}
+    assert partial == {
+        "POL-2.5",
+        "POL-3.3",
+        "POL-3.4",
+        "POL-3.5",
+        "POL-3.11",
+        "POL-3.12",
+        "POL-3.22",
+        "POL-3.26",
+        "POL-3.31",
+    }
     assert "utbildats" in results["POL-3.12"].partial
 
 

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import path, reverse
 
-from lis.compliance.registry import registered_rules
 from lis.core.models import Notification
+from lis.core.rules import registered_rules
 from lis.organisation.models import Role, RoleAssignment
 from lis.risks import services as risk_services
 from lis.urls import urlpatterns as lis_urlpatterns

@@ -16,7 +16,13 @@ from lis.systems import services as system_services
 
 LIS_DIR = Path(__file__).resolve().parents[2]
 # Rendered by WeasyPrint into PDFs: their styles never reach a browser.
-PDF_TEMPLATES = {"plan_pdf.html", "continuity_pdf.html", "analysis_report.html", "_heat_map_pdf.html"}
+PDF_TEMPLATES = {
+    "plan_pdf.html",
+    "continuity_pdf.html",
+    "analysis_report.html",
+    "_heat_map_pdf.html",
+    "minutes_pdf.html",
+}
 INLINE = re.compile(r"""style=|<style|\son[a-z]+=|<script(?![^>]*\ssrc=)|javascript:""", re.IGNORECASE)
 
 

@@ -93,7 +93,7 @@ EDIT_PAGES = {
     "systems:agreement_edit": ("systems.agreement", {}, "reference"),
     "systems:user_group_edit": ("systems.usergroup", {}, "description"),
     "systems:party_edit": ("systems.party", {}, "name"),
-    "systems:classification_edit": ("classification.classification", {"status": "proposed"}, "motivation"),
+    "classification:classification_edit": ("classification.classification", {"status": "proposed"}, "motivation"),
     "organisation:unit_edit": ("organisation.orgunit", {"kind": "unit", "ended_on": None}, "name"),
     "organisation:board_edit": ("organisation.board", {"ended_on": None}, "name"),
     "organisation:person_edit": ("organisation.person", {"protected_identity": False, "user": None}, "title"),
@@ -110,6 +110,12 @@ EDIT_PAGES = {
     "plans:continuity_step_edit": ("plans.continuitystep", {}, "text"),
     "plans:continuity_contact_edit": ("plans.continuitycontact", {}, "role"),
     "plans:routine_edit": ("plans.routine", {}, "version"),
+    "council:meeting_edit": ("council.meeting", {"minutes__isnull": True}, "location"),
+    "council:agenda_item_edit": (
+        "council.agendaitem",
+        {"meeting__minutes__isnull": True, "meeting__chair_signed_at__isnull": True},
+        "title",
+    ),
 }
 
 
@@ -122,7 +128,7 @@ def url_kwargs(url_name: str, obj) -> dict[str, int]:
             return {"pk": obj.system_id, "agreement_pk": obj.pk}
         case "systems:user_group_edit":
             return {"pk": obj.system_id, "group_pk": obj.pk}
-        case "systems:classification_edit":
+        case "classification:classification_edit":
             return {"set_pk": obj.information_set_id}
         case "risks:risk_edit":
             return {"risk_pk": obj.pk}
@@ -132,6 +138,8 @@ def url_kwargs(url_name: str, obj) -> dict[str, int]:
             return {"pk": obj.plan_id, "step_pk": obj.pk}
         case "plans:continuity_contact_edit":
             return {"pk": obj.plan_id, "contact_pk": obj.pk}
+        case "council:agenda_item_edit":
+            return {"pk": obj.meeting_id, "item_pk": obj.pk}
     return {"pk": obj.pk}
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lis.compliance.registry import registered_rules
+from lis.core.rules import registered_rules
 from lis.organisation import services
 from lis.organisation.models import Role
 

@@ -77,7 +77,7 @@ def test_it_refuses_anyone_giving_themselves_a_role(personas, amal, key, role, u
     assert persona.person.roles.count() == 1
 
 
-@pytest.mark.parametrize("role", [Role.SECURITY_COORDINATOR, Role.COUNCIL_REPRESENTATIVE])
+@pytest.mark.parametrize("role", [Role.SECURITY_COORDINATOR, Role.COUNCIL_REPRESENTATIVE, Role.COUNCIL_DEPUTY])
 def test_it_refuses_a_samordnare_appointing_anyone(personas, amal, role):
     colleague = services.person_create(actor=None, first_name="Kollega", last_name="Vaf", unit=amal["units"]["VAF"])
     before = ChangeLogEntry.objects.count()
@@ -117,7 +117,7 @@ def test_it_lets_a_unit_head_appoint_only_a_samordnare_or_e_råd_representative_
     teacher = services.person_create(actor=None, first_name="Lärare", last_name="Buf", unit=amal["units"]["BUF"])
     unit_head = personas["unit_head_buf"].user
     scope = {"board": amal["boards"]["BUN"]} if role == Role.BOARD_MEMBER else {"unit": amal["units"]["BUF"]}
-    if role in (Role.SECURITY_COORDINATOR, Role.COUNCIL_REPRESENTATIVE):
+    if role in (Role.SECURITY_COORDINATOR, Role.COUNCIL_REPRESENTATIVE, Role.COUNCIL_DEPUTY):
         assert services.role_assign(actor=unit_head, person=teacher, role=role, starts_on=DAY, **scope).pk
         with pytest.raises(PermissionDenied):  # never in another förvaltning
             services.role_assign(actor=unit_head, person=teacher, role=role, unit=amal["units"]["VAF"], starts_on=DAY)
@@ -156,7 +156,7 @@ def test_it_refuses_ending_oneself_with_the_roles_one_holds(personas):
 @pytest.mark.parametrize(
     ("key", "roles"),
     [
-        ("unit_head_buf", {Role.SECURITY_COORDINATOR, Role.COUNCIL_REPRESENTATIVE}),
+        ("unit_head_buf", {Role.SECURITY_COORDINATOR, Role.COUNCIL_REPRESENTATIVE, Role.COUNCIL_DEPUTY}),
         ("strategist", set(Role.values) - {Role.ADMINISTRATOR}),
         ("administrator", set(Role.values)),
     ],

@@ -25,7 +25,7 @@ from lis.risks import services as risk_services
 
 UNIT = "EKO"  # Ekonomienheten: no persona works there
 LOGIN = "hemligsson.login"
-SECRETS = ("Hemlig", "Hemligsson", LOGIN)
+SECRETS = ("Doldis", "Hemligsson", LOGIN)
 UNKNOWN_LOGIN = "felstavat-anvandarnamn"
 
 
@@ -33,7 +33,7 @@ UNKNOWN_LOGIN = "felstavat-anvandarnamn"
 def protected(personas, amal, make_system):
     person = services.person_create(
         actor=personas["hr"].user,
-        first_name="Hemlig",
+        first_name="Doldis",
         last_name="Hemligsson",
         unit=amal["units"][UNIT],
         kind="employee",

@@ -172,7 +172,7 @@ def test_it_refuses_plan_writes_without_authority(plan, personas, persona):
 
 
 def _findings(rule_id):
-    from lis.compliance.registry import registered_rules
+    from lis.core.rules import registered_rules
 
     return registered_rules()[rule_id]()
 

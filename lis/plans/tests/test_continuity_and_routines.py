@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from lis.compliance.registry import registered_rules
 from lis.core.models import ChangeLogEntry
+from lis.core.rules import registered_rules
 from lis.core.uploads import detect_document_type
 from lis.plans import services
 from lis.plans.models import Routine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lis.classification.demo import load_classification_demo
 from lis.core.models import ChangeLogEntry, User
 from lis.organisation.demo import load_demo
 from lis.plans.demo import load_plans_demo
@@ -16,7 +17,8 @@ from lis.systems.demo import load_systems_demo
 def demo(db, amal, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo(generic_people=5)
-    load_systems_demo(proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg"))
+    load_systems_demo()
+    load_classification_demo(proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg"))
 
 
 def test_the_plans_demo_covers_every_state_and_loads_once(demo):

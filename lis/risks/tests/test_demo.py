@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from lis.compliance.registry import evaluate
+from lis.classification.demo import load_classification_demo
 from lis.core import access
 from lis.core.models import ChangeLogEntry, User
 from lis.core.pack import get_pack
+from lis.core.rules import evaluate
 from lis.organisation.demo import load_demo
 from lis.risks.demo import load_risks_demo
 from lis.risks.models import Measure, Risk, SecurityAnalysis
@@ -19,7 +20,8 @@ from lis.systems.demo import load_systems_demo
 @pytest.fixture
 def demo(db, amal):
     load_demo(generic_people=5)
-    load_systems_demo(proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg"))
+    load_systems_demo()
+    load_classification_demo(proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg"))
 
 
 def test_the_risk_demo_covers_every_state_type_and_status(demo):

@@ -9,8 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from lis.compliance.registry import registered_rules
 from lis.core.models import ChangeLogEntry
+from lis.core.rules import registered_rules
 from lis.plans.models import Decision
 from lis.plans.services import decision_record
 from lis.risks import services

@@ -79,7 +79,7 @@ PAGES = {
         {"strategist": 200, "administrator": 200, "it_manager": 403, "unit_head_buf": 200, "board_member_bun": 403},
     ),
     "buf_classify": (
-        lambda r: reverse("systems:classification_edit", args=[r["buf_set"].pk]),
+        lambda r: reverse("classification:classification_edit", args=[r["buf_set"].pk]),
         404,
         {"strategist": 200, "administrator": 200, "it_manager": 403, "unit_head_buf": 200, "board_member_bun": 403},
     ),
@@ -134,7 +134,7 @@ def test_it_lists_only_visible_systems(register):
 def test_it_refuses_approving_a_classification_without_authority(register, persona):
     client = register["personas"][persona].client()
     before = ChangeLogEntry.objects.filter(action="update").count()
-    response = client.post(reverse("systems:classification_approve", args=[register["proposal"].pk]))
+    response = client.post(reverse("classification:classification_approve", args=[register["proposal"].pk]))
     assert response.status_code in (403, 404)
     register["proposal"].refresh_from_db()
     assert register["proposal"].status == "proposed"

@@ -205,7 +205,7 @@ def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, 
     ui.check()
     page.locator("table.systems").get_by_role("link", name=SYSTEM_NAME).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(SYSTEM_NAME)
-    facts = page.locator("dl.facts")
+    facts = page.locator("dl.facts").first
     expect(facts.locator("dt", has_text="Plattform")).to_be_visible()
     expect(facts).to_contain_text(NEW_PLATFORM)
     ui.check()

@@ -146,10 +146,10 @@ def test_it_keeps_only_the_fact_of_security_protection_and_notifies(
         actor=None, system=system, name="Planering", description="Hemlig beskrivning"
     )
     client = personas["coordinator_vaf"].client()
-    page = client.get(reverse("systems:information_set_security", args=[system.pk, information_set.pk]))
+    page = client.get(reverse("classification:information_set_security", args=[system.pk, information_set.pk]))
     assert "säkerhetsskyddschefen" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("systems:information_set_security", args=[system.pk, information_set.pk]))
+        client.post(reverse("classification:information_set_security", args=[system.pk, information_set.pk]))
     information_set.refresh_from_db()
     assert information_set.security_protected and information_set.description == ""
     assert Notification.objects.filter(recipient=personas["strategist"].user).exists()

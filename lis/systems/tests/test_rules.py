@@ -1,6 +1,6 @@
 """Efterlevnad rules over the register: BIL1-2, BIL1-3, POL-3.11, POL-3.12, POL-3.22."""
 
-from lis.compliance.registry import evaluate
+from lis.core.rules import evaluate
 from lis.systems import services
 
 

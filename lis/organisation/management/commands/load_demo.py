@@ -2,11 +2,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from lis.core.models import User
+from lis.core import extensions
 from lis.organisation.demo import DEMO_PASSWORD, load_demo
-from lis.plans.demo import load_plans_demo
-from lis.risks.demo import load_risks_demo
-from lis.systems.demo import load_systems_demo
 
 
 class Command(BaseCommand):
@@ -25,17 +22,15 @@ class Command(BaseCommand):
             logins = load_demo()
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
+        # Each app's demo (register, classifications, analyses, plans, E-rådet, …) in layer order.
         # Invented people get their notifications in the app only, never by e-mail.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            systems = load_systems_demo(
-                proposer=User.objects.get(username="admin"), approver=User.objects.get(username="strateg")
-            )
-            analyses = load_risks_demo()
-            load_plans_demo()
+            for load in [*extensions.loaders("reference"), *extensions.loaders("demo")]:
+                for line in load():
+                    self.stdout.write(line)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demodata är inläst ({systems} nya system, {analyses} nya analyser). Alla personer, system, "
-                "leverantörer, risker och planer är påhittade."
+                "Demodata är inläst. Alla personer, system, leverantörer, risker, planer och möten är påhittade."
             )
         )
         self.stdout.write(

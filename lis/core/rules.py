@@ -1,7 +1,10 @@
 """The compliance engine: rules registered under the requirement ids of the policy pack.
 
 A rule is a small function in the app that owns the data, registered with
-`@rule("POL-3.4")`. It returns its findings: what does not meet the requirement, for which
+`@rule("POL-3.4")`. It lives in core so that every app can register (the Efterlevnad page in
+lis/compliance, a higher layer, only reads it). Several apps may check parts of one requirement
+(POL-3.31: overdue measures in risks, advice not followed up in council); their findings are
+joined. It returns its findings: what does not meet the requirement, for which
 förvaltning/bolag (or the whole kommun), and a link to where it is put right. A rule that
 checks only part of its requirement says which part (`@rule("POL-3.12", partial=_("…"))`),
 and its requirement is then never reported as fulfilled, only as without findings in that part.
@@ -9,6 +12,7 @@ and its requirement is then never reported as fulfilled, only as without finding
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,9 +34,9 @@ class Finding:
 
 
 RuleFunction = Callable[[], list[Finding]]
-_RULES: dict[str, RuleFunction] = {}
+_RULES: dict[str, list[RuleFunction]] = {}
 # What a partial rule checks (and what it leaves to people), by requirement id.
-_PARTIAL: dict[str, Any] = {}
+_PARTIAL: dict[str, list[Any]] = {}
 
 
 def rule(requirement_id: str, *, partial: Any = "") -> Callable[[RuleFunction], RuleFunction]:
@@ -41,18 +45,28 @@ def rule(requirement_id: str, *, partial: Any = "") -> Callable[[RuleFunction], 
     which part, shown after "Kontrolleras delvis:"."""
 
     def register(function: RuleFunction) -> RuleFunction:
-        if requirement_id in _RULES and _RULES[requirement_id] is not function:
-            raise ValueError(f"A rule for {requirement_id} is already registered.")
-        _RULES[requirement_id] = function
+        functions = _RULES.setdefault(requirement_id, [])
+        if any(f.__qualname__ == function.__qualname__ and f.__module__ == function.__module__ for f in functions):
+            raise ValueError(f"{function.__module__}.{function.__qualname__} is already registered.")
+        functions.append(function)
         if partial:
-            _PARTIAL[requirement_id] = partial
+            _PARTIAL.setdefault(requirement_id, []).append(partial)
         return function
 
     return register
 
 
+def _run_all(functions: list[RuleFunction]) -> list[Finding]:
+    return [finding for function in functions for finding in function()]
+
+
 def registered_rules() -> dict[str, RuleFunction]:
-    return dict(_RULES)
+    """Each requirement's check: every registered part, findings joined."""
+    return {rid: functools.partial(_run_all, functions) for rid, functions in _RULES.items()}
+
+
+def partial_text(requirement_id: str) -> str:
+    return " ".join(str(text) for text in _PARTIAL.get(requirement_id, ()))
 
 
 @dataclass
@@ -80,13 +94,13 @@ def evaluate(visible: Callable[[Finding], bool] = lambda finding: True) -> list[
     pack = get_pack()
     results = []
     for requirement in pack.requirements:
-        function = _RULES.get(requirement.id)
-        if function is None:
+        functions = _RULES.get(requirement.id)
+        if not functions:
             if requirement.is_rule:
                 results.append(RuleResult(requirement=requirement, checked=False))
             continue
-        findings = [finding for finding in function() if visible(finding)]
-        partial = str(_PARTIAL.get(requirement.id, ""))
+        findings = [finding for finding in _run_all(functions) if visible(finding)]
+        partial = partial_text(requirement.id)
         results.append(RuleResult(requirement=requirement, findings=findings, partial=partial))
     unknown = set(_RULES) - {r.id for r in pack.requirements}
     if unknown:
