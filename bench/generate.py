@@ -1004,6 +1004,127 @@ def step_council(kommun: Kommun) -> None:
     kommun.targets["council_year"] = year
 
 
+INCIDENTS_PER_300_UNITS = 20_000
+
+
+def step_incidents(kommun: Kommun) -> None:
+    """Incidents (POL-2.6): 20,000 at 300 units (in proportion at other sizes) over the last three
+    years, across the förvaltningar and bolag, most triaged and closed, one in ten with a
+    personal-data clock and its notification recorded, a few timeline entries each on a sample.
+    The target incident is a new personal-data breach of the unit head's förvaltning."""
+    from django.utils import timezone
+
+    from lis.core.pack import get_pack
+    from lis.incidents.models import Clock, Incident, ReportSent, TimelineEntry
+
+    rng = kommun.rng
+    pack = get_pack()
+    categories = list(pack.incident_categories)
+    severities = [s.key for s in pack.incident_severities]
+    count = max(200, round(INCIDENTS_PER_300_UNITS * kommun.units / 300))
+    now = timezone.now()
+    reporter_user = kommun.users["medarbetare"]
+    reporters = kommun.persons[:: max(1, len(kommun.persons) // 500)]
+    systems_by_top: dict[int, list[int]] = {}
+    for pk, path in InformationSystem.objects.values_list("pk", "unit__path"):
+        systems_by_top.setdefault(int(path.strip("/").split("/", 1)[0]), []).append(pk)
+    tops = [u for u in kommun.tops] or kommun.all_units[:1]
+    serials: dict[int, int] = {}
+    incidents = []
+    for index in range(count):
+        target = index == count - 1
+        unit = kommun.chef_unit if target else rng.choice(tops)
+        noticed = now - datetime.timedelta(hours=2 if target else rng.randint(3, 3 * 365 * 24))
+        year = timezone.localtime(noticed).year
+        serials[year] = serials.get(year, 0) + 1
+        status = "new" if target else rng.choices(["new", "investigating", "resolved", "closed"], [2, 5, 5, 88])[0]
+        triaged = status != "new"
+        incidents.append(
+            Incident(
+                year=year,
+                serial=serials[year],
+                description=f"Händelse {index}: {rng.choice(categories).lower()} upptäcktes av en medarbetare.",
+                occurred_at=noticed - datetime.timedelta(hours=rng.randint(0, 48)),
+                noticed_at=noticed,
+                personal_data=rng.choice(["yes", "no", "unknown"]),
+                contact="070-000 00 00",
+                reported_by=reporter_user,
+                reporter=rng.choice(reporters),
+                name_withheld_from_unit=rng.random() < 0.05,
+                reported_at=noticed + datetime.timedelta(minutes=rng.randint(1, 120)),
+                unit=unit,
+                category=rng.choice(categories) if triaged else "",
+                severity=rng.choice(severities) if triaged else "",
+                status=status,
+                triaged_at=noticed + datetime.timedelta(hours=rng.randint(1, 24)) if triaged else None,
+                resolved_at=noticed + datetime.timedelta(days=rng.randint(1, 20))
+                if status in ("resolved", "closed")
+                else None,
+                closed_at=noticed + datetime.timedelta(days=rng.randint(21, 40)) if status == "closed" else None,
+                lessons_learned="Rutinen är uppdaterad." if status == "closed" else "",
+                last_activity_at=noticed,
+            )
+        )
+    incidents = Incident.objects.bulk_create(incidents, batch_size=BATCH)
+    links = []
+    for incident in incidents:
+        candidates = systems_by_top.get(_top_id(incident.unit), [])
+        if candidates and rng.random() < 0.6:
+            links.append(Incident.systems.through(incident_id=incident.pk, informationsystem_id=rng.choice(candidates)))
+    Incident.systems.through.objects.bulk_create(links, batch_size=BATCH, ignore_conflicts=True)
+    strategist = kommun.users["strateg"]
+    sample = incidents[::10] + [incidents[-1]]
+    clocks = Clock.objects.bulk_create(
+        [
+            Clock(
+                incident=i,
+                key="gdpr",
+                triggered=True,
+                started_at=i.noticed_at,
+                answered_by=strategist,
+                answered_at=i.reported_at,
+            )
+            for i in sample
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=False,
+    )
+    ReportSent.objects.bulk_create(
+        [
+            ReportSent(
+                clock=c,
+                deadline="notification",
+                sent_at=c.incident.noticed_at + datetime.timedelta(hours=30),
+                channel="IMY:s e-tjänst",
+                reference=f"IMY-{c.incident.number}",
+                recorded_by=strategist,
+            )
+            for c in clocks
+            if c.incident.status != "new"
+        ],
+        batch_size=BATCH,
+    )
+    TimelineEntry.objects.bulk_create(
+        [
+            TimelineEntry(
+                incident=i,
+                kind=kind,
+                text=text,
+                happened_at=i.noticed_at + datetime.timedelta(hours=hours),
+                author=strategist,
+            )
+            for i in sample
+            for kind, text, hours in (
+                ("observation", "Loggarna visar åtkomst från okänd adress.", 1),
+                ("action", "Kontot spärrades.", 2),
+                ("decision", "Anmälan till IMY.", 20),
+            )
+        ],
+        batch_size=BATCH,
+    )
+    kommun.targets["incident"] = incidents[-1].pk
+
+
 # Run in this order. New generators (systems, risks, ...) go before "changelog".
 STEPS: list[tuple[str, Step]] = [
     ("municipality", step_municipality),
@@ -1016,6 +1137,7 @@ STEPS: list[tuple[str, Step]] = [
     ("risks", step_risks),
     ("plans", step_plans),
     ("council", step_council),
+    ("incidents", step_incidents),
     ("changelog", step_changelog),
 ]
 
@@ -1039,6 +1161,12 @@ class Summary:
         return asdict(self)
 
 
+def _incident_count() -> int:
+    from lis.incidents.models import Incident
+
+    return Incident.objects.count()
+
+
 def _counts() -> dict[str, int]:
     return {
         "boards": Board.objects.count(),
@@ -1050,6 +1178,7 @@ def _counts() -> dict[str, int]:
         "analyses": SecurityAnalysis.objects.count(),
         "risks": Risk.objects.count(),
         "measures": Measure.objects.count(),
+        "incidents": _incident_count(),
         "users": User.objects.count(),
         "changelog_entries": ChangeLogEntry.objects.count(),
     }

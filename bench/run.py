@@ -137,6 +137,12 @@ PAGES: list[Page] = [
     Page("council:meeting_detail", "meeting_planned", expect={"chef": 404}),
     Page("council:minutes_pdf", "meeting", content_type="application/pdf"),
     Page("council:sua_list", expect={"chef": 403}),
+    Page("incidents:incident_list"),
+    Page("incidents:incident_list", query="status=closed&q=upptäcktes"),
+    Page("incidents:incident_detail", "incident"),
+    Page("incidents:incident_detail", "incident", "flik=rapportering"),
+    Page("incidents:incident_detail", "incident", "flik=historik"),
+    Page("incidents:statistics"),
 ]
 
 # Persona → the generator's login (bench/generate.py LOGINS).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("risker/", include("lis.risks.urls")),
     path("planer/", include("lis.plans.urls")),
     path("e-radet/", include("lis.council.urls")),
+    path("incidenter/", include("lis.incidents.urls")),
     path("efterlevnad/", include("lis.compliance.urls")),
     path("rapporter/", include("lis.reports.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),

@@ -17,6 +17,7 @@ NAVIGATION = [
     ("plans:continuity_list", _("Kontinuitet"), None, ()),
     ("plans:routine_list", _("Rutiner"), None, ()),
     ("council:overview", _("E-rådet"), None, ()),
+    ("incidents:start", _("Incidenter"), None, ()),
     ("compliance:overview", _("Efterlevnad"), "compliance", ()),
     ("core:changelog", _("Historik"), "changelog", ()),
     ("policy:current", _("Policyn"), None, ()),

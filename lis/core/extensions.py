@@ -10,13 +10,16 @@ tab, a panel or related history here in its AppConfig.ready(), and the page asks
   Historik tab (`related(obj)` returns them).
 - `register_loader("reference" | "demo", app_label, load)`: `manage.py load_reference` and
   `load_demo` run each app's loader in layer order; `load()` returns lines to print.
+- `register_standing_item(key, items)`: a standing item the E-råd's dagordning proposes, from an
+  app that is the council's peer (incidents since the last meeting): `items(since)` gets the
+  previous meeting's start (or None) and returns StandingItems.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
@@ -65,10 +68,23 @@ class Panel:
     visible: Visible | None = None
 
 
+@dataclass
+class StandingItem:
+    """A point the E-råd's dagordning proposes, linking to the live objects it concerns."""
+
+    key: str
+    title: str
+    description: str
+    unit: Any = None  # an OrgUnit, or None for the whole kommun
+    links: list[tuple[str, str]] = field(default_factory=list)
+    count: int = 0
+
+
 _TABS: dict[str, list[Tab]] = defaultdict(list)
 _PANELS: dict[str, list[Panel]] = defaultdict(list)
 _HISTORY: dict[str, list[Callable[[Any], Iterable[models.Model]]]] = defaultdict(list)
 _LOADERS: dict[str, list[tuple[str, Callable[[], list[str]]]]] = defaultdict(list)
+_STANDING: dict[str, Callable[[Any], list[StandingItem]]] = {}
 
 
 def _label(model: type[models.Model] | str) -> str:
@@ -129,3 +145,12 @@ def loaders(kind: str) -> list[Callable[[], list[str]]]:
     """Each app's loader of `kind`, lowest layer first (registration order within a layer)."""
     ordered = sorted(enumerate(_LOADERS[kind]), key=lambda item: (layer_of(item[1][0]), item[0]))
     return [load for _index, (_app, load) in ordered]
+
+
+def register_standing_item(key: str, items: Callable[[Any], list[StandingItem]]) -> None:
+    _STANDING[key] = items
+
+
+def standing_items(since) -> list[StandingItem]:
+    """The registered standing items, given the previous meeting's start (None: no meeting yet)."""
+    return [item for items in _STANDING.values() for item in items(since)]

@@ -118,6 +118,10 @@ class PolicyPack:
     diary_series_per_board: bool
     incident_categories: tuple[str, ...]
     incident_clocks: tuple[dict[str, Any], ...]
+    incident_severities: tuple[Choice, ...]
+    incident_instruction: str
+    incident_triage_hours: int
+    incident_warning_hours: int
     secrecy_marking: str
     requirements: tuple[Requirement, ...]
 
@@ -398,6 +402,10 @@ def load_pack(path: Path) -> PolicyPack:
         diary_series_per_board=r.get("diary_number.series_per_board", bool),
         incident_categories=tuple(r.get("incidents.categories", list)),
         incident_clocks=clocks,
+        incident_severities=r.choices("incidents.severities"),
+        incident_instruction=r.get("incidents.instruction", str).strip(),
+        incident_triage_hours=r.get("incidents.triage_hours", int),
+        incident_warning_hours=r.get("incidents.warning_hours", int),
         secrecy_marking=secrecy_marking,
         requirements=tuple(requirements),
     )

@@ -20,8 +20,10 @@ def form_page(
     submit: str | None = None,
     intro: str = "",
     status: int = 200,
+    panels: list | None = None,
 ) -> HttpResponse:
-    """A page with one form: error summary, labelled fields, submit and cancel."""
+    """A page with one form: error summary, labelled fields, submit and cancel; `panels` are
+    registered panels (lis.core.extensions) shown after the form, e.g. what a measure came from."""
     return render(
         request,
         "core/form_page.html",
@@ -31,6 +33,7 @@ def form_page(
             "cancel": cancel,
             "submit": submit or _("Spara"),
             "intro": intro,
+            "panels": panels or [],
         },
         status=status,
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import services
+from . import extensions, services
 from .forms import ChangeLogFilterForm, LoginForm, PasswordChangeForm, call_service
 from .models import ChangeLogEntry, Notification
 from .pack import get_pack
@@ -23,7 +23,9 @@ from .viewhelpers import form_page
 
 def home(request: HttpRequest) -> HttpResponse:
     p = request.principal
-    return render(request, "core/home.html", {"my_roles": p.assignments, "principal": p})
+    # Higher apps put what every employee must find first here (lis.core.extensions, "home").
+    panels = extensions.panels("home", request, None)
+    return render(request, "core/home.html", {"my_roles": p.assignments, "principal": p, "panels": panels})
 
 
 @login_not_required

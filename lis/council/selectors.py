@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lis.core import access
+from lis.core import access, extensions
 from lis.core.access import Principal
+from lis.core.extensions import StandingItem
 from lis.core.pack import get_pack
 from lis.organisation.models import Municipality, OrgUnit, Person, Role, RoleAssignment
 from lis.organisation.selectors import active_q
@@ -358,23 +359,7 @@ def minutes_visible_to(p: Principal) -> QuerySet[Minutes]:
 # --- standing items ----------------------------------------------------------------------------
 
 
-@dataclass
-class StandingItem:
-    key: str
-    title: str
-    description: str
-    unit: OrgUnit | None
-    links: list[tuple[str, str]] = field(default_factory=list)
-    count: int = 0
-
-
 StandingFunction = Callable[[Meeting], list[StandingItem]]
-_STANDING: dict[str, StandingFunction] = {}
-
-
-def register_standing_item(key: str, function: StandingFunction) -> None:
-    """A further standing item (incidents since the last meeting, …) from a peer app."""
-    _STANDING[key] = function
 
 
 def _overdue_measures(meeting: Meeting) -> list[StandingItem]:
@@ -511,9 +496,14 @@ def standing_items(meeting: Meeting) -> list[StandingItem]:
     """What the dagordning should take up, from the live objects in LIS (only items with
     something to take up)."""
     found = [item for function in _BUILT_IN for item in function(meeting)]
-    for function in _STANDING.values():
-        found.extend(function(meeting))
-    return found
+    previous = (
+        Meeting.objects.filter(council=meeting.council, starts_at__lt=meeting.starts_at)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return found + extensions.standing_items(previous)
 
 
 # --- SUA (POL-3.26) ----------------------------------------------------------------------------

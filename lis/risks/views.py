@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis.core import access
+from lis.core import access, extensions
 from lis.core.changelog import record_event
 from lis.core.forms import call_service, cleaned, guard_stale, unconfirmed
 from lis.core.pack import get_pack
@@ -488,6 +488,7 @@ def risk_detail(request: HttpRequest, risk_pk: int) -> HttpResponse:
             "today": access.today(),
             "history_page": history_page,
             "history": history,
+            "panels": extensions.panels(Risk, request, risk),
         },
     )
 
@@ -558,6 +559,7 @@ def measure_edit(request: HttpRequest, pk: int | None = None, measure_pk: int | 
         form,
         title=_("Ändra åtgärd") if measure else _("Ny åtgärd"),
         cancel=_analysis_url(analysis, "atgarder"),
+        panels=extensions.panels(Measure, request, measure) if measure else None,
     )
 
 
@@ -592,7 +594,13 @@ def measure_status(request: HttpRequest, measure_pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Åtgärdens status är sparad."))
             return redirect(back)
-    return form_page(request, form, title=_("Status för %(measure)s") % {"measure": measure.title}, cancel=back)
+    return form_page(
+        request,
+        form,
+        title=_("Status för %(measure)s") % {"measure": measure.title},
+        cancel=back,
+        panels=extensions.panels(Measure, request, measure),
+    )
 
 
 @require_POST

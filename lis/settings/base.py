@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "lis.risks",
     "lis.plans",
     "lis.council",
+    "lis.incidents",
     "lis.reports",
     "lis.compliance",
 ]
