@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lis.core import access
 from lis.core.changelog import record_event
-from lis.core.forms import call_service, cleaned
+from lis.core.forms import call_service, cleaned, guard_stale
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_page, render_tabbed, selected_tab
@@ -307,6 +307,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _handled(request, pk)
     form = TriageForm(request.POST or None, principal=request.principal, incident=incident)
+    guard_stale(form, incident, request.principal)
     if request.method == "POST" and form.is_valid():
         if call_service(
             form, lambda: services.incident_triage(actor=request.user, incident=incident, **form.cleaned_data)
@@ -351,6 +352,7 @@ def status(request: HttpRequest, pk: int) -> HttpResponse:
 def gdpr(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _handled(request, pk)
     form = GdprForm(request.POST or None, instance=Incident.objects.get(pk=incident.pk))
+    guard_stale(form, incident, request.principal)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in GdprForm.Meta.fields}
         if call_service(form, lambda: services.incident_update(actor=request.user, incident=incident, **fields)):

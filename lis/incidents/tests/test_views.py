@@ -495,3 +495,21 @@ def test_a_nearing_deadline_turns_amber_and_a_passed_one_red_with_words_too(inci
     with time_machine.travel(noticed + datetime.timedelta(hours=75), tick=False):
         page = get(p, "strategist", detail(vaf, "rapportering")).content.decode()
         assert 'class="state status-fail">Försenad: tidsfristen gick ut för 3 timmar sedan' in page
+
+
+def test_it_refuses_a_stale_save_of_the_personal_data_fields_and_writes_nothing(incidents):
+    from lis.core.models import ChangeLogEntry
+    from lis.core.tests.test_stale_forms import posted
+
+    p = incidents["personas"]
+    vaf = incidents["vaf"]
+    url = reverse("incidents:gdpr", args=[vaf.pk])
+    first, second = p["strategist"].client(), p["coordinator_vaf"].client()
+    opened = first.get(url).content.decode()
+    assert second.post(url, posted(second.get(url).content.decode(), likely_consequences="Andras")).status_code == 302
+    entries = ChangeLogEntry.objects.count()
+    refused = first.post(url, posted(opened, likely_consequences="Förstas"))
+    assert refused.status_code == 200 and "sedan du öppnade formuläret" in refused.content.decode()
+    assert ChangeLogEntry.objects.count() == entries
+    vaf.refresh_from_db()
+    assert vaf.likely_consequences == "Andras"
