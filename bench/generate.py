@@ -41,6 +41,10 @@ if __name__ == "__main__":
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
 
+from bench.gen_operations import step_operations
+from bench.gen_register import step_platforms
+from bench.gen_staff import step_staff
+from bench.gen_training import step_training
 from lis.core import access
 from lis.core.changelog import record_create, verify_chain
 from lis.core.models import ChangeLogEntry, User
@@ -1133,11 +1137,15 @@ STEPS: list[tuple[str, Step]] = [
     ("logins", step_logins),
     ("people", step_people),
     ("roles", step_roles),
+    ("staff", step_staff),
     ("systems", step_systems),
+    ("platforms", step_platforms),
     ("risks", step_risks),
     ("plans", step_plans),
     ("council", step_council),
     ("incidents", step_incidents),
+    ("training", step_training),
+    ("operations", step_operations),
     ("changelog", step_changelog),
 ]
 
@@ -1168,6 +1176,11 @@ def _incident_count() -> int:
 
 
 def _counts() -> dict[str, int]:
+    from lis.operations.models import ServiceNotice
+    from lis.staff.models import PolicyException
+    from lis.systems.models import Platform
+    from lis.training.models import Completion
+
     return {
         "boards": Board.objects.count(),
         "units": OrgUnit.objects.count(),
@@ -1179,6 +1192,10 @@ def _counts() -> dict[str, int]:
         "risks": Risk.objects.count(),
         "measures": Measure.objects.count(),
         "incidents": _incident_count(),
+        "training_completions": Completion.objects.count(),
+        "policy_exceptions": PolicyException.objects.count(),
+        "service_notices": ServiceNotice.objects.count(),
+        "platforms": Platform.objects.count(),
         "users": User.objects.count(),
         "changelog_entries": ChangeLogEntry.objects.count(),
     }

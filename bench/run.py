@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -38,45 +38,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import gen_operations, gen_register, gen_staff, gen_training  # noqa: E402
+from bench.pages import Page  # noqa: E402
+
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lis_bench"
 WARMUP = 2
 SLOW_MS = 300.0
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page to time. `target` names an id from the generator's `targets` ("unit",
-    "person", "board", ...); `expect` gives a persona's status when it is not 200;
-    `content_type` the type of the expected answer when it is not an HTML page (an export)."""
-
-    url_name: str
-    target: str | None = None
-    query: str = ""
-    expect: Mapping[str, int] = field(default_factory=dict)
-    content_type: str = "text/html"
-    # Documents that take seconds to build are timed fewer times (at most this many).
-    max_repeat: int | None = None
-
-    def url(self, targets: Mapping[str, int]) -> str:
-        from django.urls import reverse
-
-        args = [targets[self.target]] if self.target else []
-        query = self.query.format(**targets)  # "analys={analysis}": a target's id in the query
-        return reverse(self.url_name, args=args) + (f"?{query}" if query else "")
-
-    def label(self, targets: Mapping[str, int]) -> str:
-        """The URL with the target's id shown as <target>: the same label at every size."""
-        url = self.url(targets)
-        if self.target:
-            url = url.replace(f"/{targets[self.target]}/", f"/<{self.target}>/", 1)
-        for name in ("analysis", "system", "unit"):
-            if f"{{{name}}}" in self.query:
-                url = url.replace(f"={targets[name]}", f"=<{name}>")
-        return url
-
-    def expected_status(self, persona: str) -> int:
-        return self.expect.get(persona, 200)
 
 
 # The key pages. Later issues append theirs (systems, risks, plans, ...).
@@ -143,6 +111,10 @@ PAGES: list[Page] = [
     Page("incidents:incident_detail", "incident", "flik=rapportering"),
     Page("incidents:incident_detail", "incident", "flik=historik"),
     Page("incidents:statistics"),
+    *gen_training.PAGES,
+    *gen_staff.PAGES,
+    *gen_operations.PAGES,
+    *gen_register.PAGES,
 ]
 
 # Persona → the generator's login (bench/generate.py LOGINS).

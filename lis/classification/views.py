@@ -18,7 +18,7 @@ from lis.systems.forms import ClassificationForm, ReasonForm
 from lis.systems.models import InformationSet
 from lis.systems.selectors import system_get
 
-from . import services
+from . import selectors, services
 from .forms import ApprovalForm
 from .models import Classification, InformationSetRemoval
 
@@ -213,3 +213,28 @@ def information_set_delete(request: HttpRequest, pk: int, set_pk: int) -> HttpRe
     done = _("Informationsmängden är borttagen.")
     _remove(request, services.information_set_delete, information_set, done)
     return redirect(_system_url(system, "informationsmangder"))
+
+
+# --- handling advice (POL-3.21) ---------------------------------------------------------------
+
+
+def handling_advice(request: HttpRequest) -> HttpResponse:
+    """What may and may not be done with information at each classification level, for every
+    employee; with the policy's rules on e-mail and säkerhetsskyddsklassificerad information."""
+    pack = get_pack()
+
+    def policy_text(requirement_id: str) -> str:
+        try:
+            return pack.requirement(requirement_id).text
+        except KeyError:
+            return ""
+
+    return render(
+        request,
+        "classification/handling_advice.html",
+        {
+            "levels": selectors.handling_levels(),
+            "email_text": policy_text("POL-3.21"),
+            "protected_text": policy_text("POL-3.24"),
+        },
+    )

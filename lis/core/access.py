@@ -43,6 +43,9 @@ UNIT_MANAGE_ROLES = frozenset({"unit_head", "security_coordinator"})
 UNIT_VIEW_ROLES = UNIT_MANAGE_ROLES | {"council_representative", "council_deputy"}
 # Roles that know who has a skyddad identitet (POL-3.30: "så få individer som möjligt").
 PROTECTED_IDENTITY_ROLES = frozenset({"administrator", "hr"})
+# Roles that know which positions are säkerhetsklassade (POL-3.25: "bestäms på central nivå";
+# the säkerhetsskyddschef and HR decide them).
+CLASSIFIED_POSITION_ROLES = frozenset({"security_strategist", "hr", "administrator"})
 # Roles a förvaltningschef/VD appoints within their own unit (POL-3.4: the E-råd
 # representatives "ska utses av respektive förvaltningschef/VD"; the samordnare works for the
 # chef). The policy lets no samordnare appoint anyone, so nobody below the säkerhetsstrateg
@@ -236,6 +239,11 @@ def can_view_compliance(p: Principal) -> bool:
     return p.sees_everything or bool(p.viewed_unit_paths) or bool(p.board_ids)
 
 
+def can_see_classified_positions(p: Principal) -> bool:
+    """Who may know that a position is säkerhetsklassad, or that the register exists (POL-3.25)."""
+    return p.is_authenticated and (p.is_superuser or bool(p.roles & CLASSIFIED_POSITION_ROLES))
+
+
 def can_publish_policy(p: Principal) -> bool:
     """The säkerhetsstrateg keeps the policy updated and available (POL-3.7): publishes its
     versions and records the decisions that adopted them."""
@@ -337,6 +345,20 @@ def can_manage_parties(p: Principal) -> bool:
 
 
 # --- continuity plans and routines ---------------------------------------------------------
+
+
+def is_it_unit_manager(p: Principal) -> bool:
+    """A förvaltningschef or samordnare of a unit whose function is IT (IT-enheten)."""
+    return any(
+        a.role in UNIT_MANAGE_ROLES and a.unit_id and getattr(a.unit, "function", "") == "it" for a in p.assignments
+    )
+
+
+def speaks_for_it_unit(p: Principal) -> bool:
+    """IT-enheten: the IT-chef and the IT unit's förvaltningschef and samordnare, and the
+    säkerhetsstrateg or an administrator (who may do anything). Plans maintenance (POL-3.28),
+    keeps the platform register (POL-3.29) and is consulted on procurement (POL-3.27)."""
+    return p.manages_everything or "it_manager" in p.roles or is_it_unit_manager(p)
 
 
 def _it_owned(p: Principal, unit) -> bool:

@@ -209,6 +209,19 @@ def head_hash() -> str:
     return ChangeLogHead.objects.filter(pk=1).values_list("hash", flat=True).first() or GENESIS_HASH
 
 
+def data_head() -> str:
+    """The hash of the newest create, update or delete: it moves with every change of recorded
+    data but not with events (logins, exports, notifications), so a value derived from the data
+    alone can be kept until it moves. Reads backwards along the sequence index."""
+    return (
+        ChangeLogEntry.objects.exclude(action=ChangeLogEntry.Action.EVENT)
+        .order_by("-sequence")
+        .values_list("hash", flat=True)
+        .first()
+        or GENESIS_HASH
+    )
+
+
 def record_create(obj: models.Model, *, user: User | None) -> ChangeLogEntry:
     state = snapshot(obj)
     return _append(

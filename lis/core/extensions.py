@@ -10,6 +10,10 @@ tab, a panel or related history here in its AppConfig.ready(), and the page asks
   Historik tab (`related(obj)` returns them).
 - `register_loader("reference" | "demo", app_label, load)`: `manage.py load_reference` and
   `load_demo` run each app's loader in layer order; `load()` returns lines to print.
+- `register_attention(key, items)`: lines of the start page's work list ("what needs my
+  attention now"): `items(request)` returns Attention lines for the signed-in person, each
+  linking to where it is done, in one of three groups (ATTENTION_GROUPS). A few queries each,
+  never one per row.
 - `register_standing_item(key, items)`: a standing item the E-råd's dagordning proposes, from an
   app that is the council's peer (incidents since the last meeting): `items(since)` gets the
   previous meeting's start (or None) and returns StandingItems.
@@ -34,7 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("classification",),
     ("risks",),
     ("plans",),
-    ("council", "incidents", "training"),
+    ("council", "incidents", "training", "staff", "operations"),
     ("compliance", "reports", "api"),
 )
 
@@ -80,11 +84,29 @@ class StandingItem:
     count: int = 0
 
 
+# The start page's groups, in the order shown: the person's own duties, what they answer for
+# (their staff, systems and unit), and the whole kommun (for those who keep it on track).
+ATTENTION_GROUPS = ("mine", "responsible", "kommun")
+
+
+@dataclass
+class Attention:
+    """One line of a person's work list on the start page."""
+
+    text: str  # translated, counts already in it
+    url: str  # where it is done
+    group: str = "mine"  # one of ATTENTION_GROUPS
+    tone: str = "info"  # "info", "due" (soon) or "overdue"; always said in words too
+    order: int = 50
+    badge: str = ""  # the word said for the tone when the default (Försenat, Snart) does not fit
+
+
 _TABS: dict[str, list[Tab]] = defaultdict(list)
 _PANELS: dict[str, list[Panel]] = defaultdict(list)
 _HISTORY: dict[str, list[Callable[[Any], Iterable[models.Model]]]] = defaultdict(list)
 _LOADERS: dict[str, list[tuple[str, Callable[[], list[str]]]]] = defaultdict(list)
 _STANDING: dict[str, Callable[[Any], list[StandingItem]]] = {}
+_ATTENTION: dict[str, Callable[[HttpRequest], list[Attention]]] = {}
 
 
 def _label(model: type[models.Model] | str) -> str:
@@ -154,3 +176,23 @@ def register_standing_item(key: str, items: Callable[[Any], list[StandingItem]])
 def standing_items(since) -> list[StandingItem]:
     """The registered standing items, given the previous meeting's start (None: no meeting yet)."""
     return [item for items in _STANDING.values() for item in items(since)]
+
+
+def register_attention(key: str, items: Callable[[HttpRequest], list[Attention]]) -> None:
+    _ATTENTION[key] = items
+
+
+def attention(request: HttpRequest) -> dict[str, list[Attention]]:
+    """The signed-in person's work list, by group (only groups with lines), overdue first."""
+    tones = {"overdue": 0, "due": 1, "info": 2}
+    found: dict[str, list[Attention]] = {group: [] for group in ATTENTION_GROUPS}
+    for items in _ATTENTION.values():
+        for item in items(request):
+            if item.group not in found:
+                raise ValueError(f"unknown attention group {item.group!r}")
+            found[item.group].append(item)
+    return {
+        group: sorted(lines, key=lambda line: (tones.get(line.tone, 3), line.order, line.text))
+        for group, lines in found.items()
+        if lines
+    }

@@ -55,6 +55,9 @@ class _ModelHistory:
     # The ORM path from the model to the Person its entries are about ("" when the model is the
     # person): such an entry shows nothing but the pseudonym to whom the identity is withheld.
     person: str | None = None
+    # Who may know that such objects exist at all (None: whoever sees the change log); the others
+    # never get their entries from the kommun-wide change log or its filters.
+    visible: Callable[[Principal], bool] | None = None
 
 
 @dataclass
@@ -74,13 +77,16 @@ def register(
     labels: dict[str, Any] | None = None,
     unit: str | None = None,
     person: str | None = None,
+    visible: Callable[[Principal], bool] | None = None,
 ) -> None:
     """How `model`'s entries read: `fields` maps a field name to a formatter of its recorded
     value (for values core cannot read by itself, such as the pack's keys); `labels` names fields
     that have no Swedish verbose_name; `unit` is the ORM path from the model to the
     förvaltning/bolag or enhet it belongs to ("" for OrgUnit itself), used to filter the
     kommun-wide change log by unit; `person` is the ORM path from the model to the person whose
-    identity its entries disclose ("" for Person itself, POL-3.30)."""
+    identity its entries disclose ("" for Person itself, POL-3.30); `visible` says who may know
+    that such objects exist (säkerhetsklassade placeringar, POL-3.25): to everyone else the
+    kommun-wide change log leaves their entries out."""
     spec = _MODELS.setdefault(object_type_of(model), _ModelHistory())
     spec.fields.update(fields or {})
     spec.labels.update(labels or {})
@@ -88,6 +94,8 @@ def register(
         spec.unit = unit
     if person is not None:
         spec.person = person
+    if visible is not None:
+        spec.visible = visible
 
 
 def register_event(
@@ -363,9 +371,15 @@ def present(principal: Principal, entries: list[ChangeLogEntry]) -> list[History
 # --- filtering the kommun-wide change log ------------------------------------------------------
 
 
-def history_object_types() -> list[str]:
-    """The kinds of object the apps have registered (app_label.model_name)."""
-    return list(_MODELS)
+def history_object_types(principal: Principal) -> list[str]:
+    """The kinds of object the apps have registered (app_label.model_name) that this viewer may
+    know exist."""
+    return [object_type for object_type, spec in _MODELS.items() if spec.visible is None or spec.visible(principal)]
+
+
+def hidden_object_types(principal: Principal) -> list[str]:
+    """The kinds of object whose very existence is kept from this viewer."""
+    return [object_type for object_type in _MODELS if object_type not in history_object_types(principal)]
 
 
 def unit_condition(principal: Principal, unit_paths: Iterable[str]) -> Q:

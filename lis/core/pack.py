@@ -77,6 +77,14 @@ class PolicyAdoption:
 
 
 @dataclass(frozen=True)
+class HandlingAdvice:
+    """POL-3.21: what may and must not be done with information on one classification level."""
+
+    may: tuple[str, ...] = ()
+    must_not: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PolicyPack:
     path: Path
     id: str
@@ -124,6 +132,17 @@ class PolicyPack:
     incident_warning_hours: int
     secrecy_marking: str
     requirements: tuple[Requirement, ...]
+    handling: dict[str, HandlingAdvice] = field(default_factory=dict)
+    training_awareness_renewal_months: int = 24
+    training_due_soon_days: int = 60
+    training_max_untrained_percent: int = 20
+    exception_max_months: int = 12
+    exception_review_before_days: int = 30
+    maintenance_notice_days: int = 5
+
+    def handling_for(self, level_key: str | None) -> HandlingAdvice:
+        """The handling advice of a level (empty when the pack gives none or the level is unset)."""
+        return self.handling.get(str(level_key), HandlingAdvice()) if level_key is not None else HandlingAdvice()
 
     def requirement(self, requirement_id: str) -> Requirement:
         for requirement in self.requirements:
@@ -319,6 +338,40 @@ def load_pack(path: Path) -> PolicyPack:
         for part in ("key", "name", "recipient"):
             r.check(f"incidents.clocks[{index}].{part}", clock.get(part), str)
 
+    level_keys = {level.key for level in levels}
+    handling: dict[str, HandlingAdvice] = {}
+    for index, item in enumerate(r.get("classification.handling", list, default=[])):
+        where = f"classification.handling[{index}]"
+        r.check(where, item, dict)
+        level_key = str(r.check(f"{where}.level", item.get("level"), (str, int)))
+        if level_key not in level_keys:
+            raise PackError(f"{where}.level", f"'{level_key}' är ingen nivå i classification.levels.")
+        if level_key in handling:
+            raise PackError(f"{where}.level", f"'{level_key}' förekommer mer än en gång.")
+        lists = {}
+        for part in ("may", "must_not"):
+            values = r.check(f"{where}.{part}", item.get(part, []), list)
+            for value_index, value in enumerate(values):
+                r.check(f"{where}.{part}[{value_index}]", value, str)
+            lists[part] = tuple(v.strip() for v in values if v.strip())
+        handling[level_key] = HandlingAdvice(**lists)
+
+    positive = {}
+    for dotted in (
+        "training.awareness_renewal_months",
+        "training.due_soon_days",
+        "exceptions.max_months",
+        "exceptions.review_before_days",
+        "maintenance.notice_days",
+    ):
+        value = r.get(dotted, int)
+        if value < 1:
+            raise PackError(dotted, "ska vara 1 eller större.")
+        positive[dotted] = value
+    max_untrained_percent = r.get("training.max_untrained_percent", int)
+    if not 0 <= max_untrained_percent <= 100:
+        raise PackError("training.max_untrained_percent", "ska vara 0–100.")
+
     secrecy_marking = r.get("documents.secrecy_marking", str).strip()
     if len(secrecy_marking) > SECRECY_MARKING_MAX_LENGTH or "\n" in secrecy_marking:
         raise PackError("documents.secrecy_marking", f"ska vara en rad med högst {SECRECY_MARKING_MAX_LENGTH} tecken.")
@@ -408,6 +461,13 @@ def load_pack(path: Path) -> PolicyPack:
         incident_warning_hours=r.get("incidents.warning_hours", int),
         secrecy_marking=secrecy_marking,
         requirements=tuple(requirements),
+        handling=handling,
+        training_awareness_renewal_months=positive["training.awareness_renewal_months"],
+        training_due_soon_days=positive["training.due_soon_days"],
+        training_max_untrained_percent=max_untrained_percent,
+        exception_max_months=positive["exceptions.max_months"],
+        exception_review_before_days=positive["exceptions.review_before_days"],
+        maintenance_notice_days=positive["maintenance.notice_days"],
     )
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from . import access
 from .changelog import object_type_of
-from .history import HistoryRow, history_object_types, object_kind, present, unit_condition
+from .history import HistoryRow, hidden_object_types, history_object_types, object_kind, present, unit_condition
 from .models import ChangeLogEntry, User
 
 
@@ -70,7 +70,7 @@ def changelog_visible_to(
     whatever its size."""
     access.require(access.can_view_changelog(principal))
     filters = filters or ChangeLogFilters()
-    queryset = ChangeLogEntry.objects.order_by("-sequence")
+    queryset = ChangeLogEntry.objects.exclude(object_type__in=hidden_object_types(principal)).order_by("-sequence")
     if filters.actor == SYSTEM_ACTOR:
         queryset = queryset.filter(user__isnull=True)
     elif filters.actor:
@@ -107,7 +107,7 @@ def changelog_filter_choices(principal: access.Principal) -> dict[str, Any]:
     return {
         "actors": [(pk, label) for _key, pk, label in sorted(people)],
         "object_types": sorted(
-            ((object_type, object_kind(object_type)) for object_type in history_object_types()),
+            ((object_type, object_kind(object_type)) for object_type in history_object_types(principal)),
             key=lambda item: item[1].casefold(),
         ),
         "units": apps.get_model("organisation", "OrgUnit").objects.order_by("path"),

@@ -7,15 +7,22 @@ member is read with a bound."""
 from __future__ import annotations
 
 import io
+import json
+import os
+import re
+import time
+import uuid
 import xml.sax
 import zipfile
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import defusedxml.sax
 from defusedxml import DefusedXmlException
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
@@ -282,3 +289,159 @@ def document_response(file: models.fields.files.FieldFile, *, kind: str, name: s
     response["Content-Disposition"] = content_disposition_header(True, document_name(name, kind))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- an import's file between its dry run and its apply -----------------------------------------
+
+PENDING_TTL_SECONDS = 24 * 3600
+PENDING_TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass
+class PendingUpload:
+    token: str
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
+class PendingUploads:
+    """Uploaded import files kept for their owner between the dry run and the apply (at most a
+    day): under MEDIA_ROOT/`folder`, readable only by the server, found by an unguessable token
+    that only its owner can use. The apply reads and checks the file again."""
+
+    folder: str
+    suffix: str
+
+    def directory(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.folder
+
+    def _paths(self, token: str) -> tuple[Path, Path]:
+        return self.directory() / f"{token}{self.suffix}", self.directory() / f"{token}.json"
+
+    @staticmethod
+    def _write_private(path: Path, content: bytes) -> None:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(content)
+
+    def _purge_stale(self) -> None:
+        cutoff = time.time() - PENDING_TTL_SECONDS
+        for path in self.directory().glob("*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink(missing_ok=True)
+            except OSError:
+                continue
+
+    def store(self, data: bytes, *, user, filename: str) -> str:
+        """Keep `data` for `user`; the token to find it by."""
+        self.directory().mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._purge_stale()
+        token = uuid.uuid4().hex
+        data_path, meta_path = self._paths(token)
+        self._write_private(data_path, data)
+        meta = {"user": user.pk, "filename": Path(filename).name[:200], "stored": time.time()}
+        self._write_private(meta_path, json.dumps(meta).encode())
+        return token
+
+    def load(self, token: str, *, user) -> PendingUpload | None:
+        """The upload behind `token` if it exists, is fresh and belongs to `user`; else None."""
+        if not isinstance(token, str) or not PENDING_TOKEN_RE.fullmatch(token):
+            return None
+        data_path, meta_path = self._paths(token)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if not isinstance(meta, dict) or meta.get("user") != user.pk:
+                return None
+            if time.time() - float(meta.get("stored", 0)) > PENDING_TTL_SECONDS:
+                self.discard(token)
+                return None
+            return PendingUpload(token=token, data=data_path.read_bytes(), filename=str(meta.get("filename", "")))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def discard(self, token: str) -> None:
+        if not isinstance(token, str) or not PENDING_TOKEN_RE.fullmatch(token):
+            return
+        for path in self._paths(token):
+            path.unlink(missing_ok=True)
+
+
+# --- spreadsheets for the imports ---------------------------------------------------------------
+
+REFUSED_SPREADSHEET_SUFFIXES = frozenset({".xls", ".xlsm", ".xlsb", ".xltm", ".xlam", ".xlt"})
+
+
+def spreadsheet_max_bytes() -> int:
+    """The largest import file LIS reads (`LIS_IMPORT_MAX_BYTES`, 5 MB unless set)."""
+    return int(getattr(settings, "LIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+
+
+class RefusedSpreadsheet(Exception):
+    """An import file LIS will not read; `message` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _broken_workbook() -> RefusedSpreadsheet:
+    return RefusedSpreadsheet(_("Filen kunde inte läsas som en Excel-arbetsbok."))
+
+
+def check_spreadsheet(
+    data: bytes, filename: str = "", *, max_bytes: int | None = None, allow_csv: bool = False, not_xlsx_hint: str = ""
+) -> str:
+    """'xlsx' (or, with `allow_csv`, 'csv') from the content of an uploaded import file, or
+    RefusedSpreadsheet: too large, a macro-enabled or old Excel file by its name, a zip that is
+    unsafe (the limits above), has macros or is no workbook, or (csv) not UTF-8 text.
+    `not_xlsx_hint` is added to the message for a file that is no workbook when csv is not
+    allowed."""
+    limit = spreadsheet_max_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise RefusedSpreadsheet(
+            _("Filen är för stor (%(size)s). Den får vara högst %(max)s.")
+            % {"size": filesizeformat(len(data)), "max": filesizeformat(limit)}
+        )
+    suffix = Path(filename).suffix
+    if suffix.lower() in REFUSED_SPREADSHEET_SUFFIXES:
+        raise RefusedSpreadsheet(
+            (
+                _("Filen är en makroaktiverad eller äldre Excel-fil (%(suffix)s). Spara den som .xlsx eller .csv.")
+                if allow_csv
+                else _(
+                    "Filen är en makroaktiverad eller äldre Excel-fil (%(suffix)s). Spara den som "
+                    "Excel-arbetsbok (.xlsx) och försök igen."
+                )
+            )
+            % {"suffix": suffix}
+        )
+    if data.startswith(ZIP_MAGIC):
+        try:
+            with open_archive(data) as archive:
+                names = {name.casefold() for name in archive.namelist()}
+                macros = has_office_macros(archive)
+        except UnsafeArchive as exc:
+            raise RefusedSpreadsheet(exc.message) from exc
+        except ARCHIVE_ERRORS as exc:
+            raise _broken_workbook() from exc
+        if macros:
+            raise RefusedSpreadsheet(
+                _("Arbetsboken innehåller makron och läses inte in. Spara den som Excel-arbetsbok utan makron (.xlsx).")
+            )
+        if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+            raise _broken_workbook()
+        return "xlsx"
+    if not allow_csv:
+        message = _("Filen är ingen Excel-arbetsbok (.xlsx).")
+        raise RefusedSpreadsheet(f"{message} {not_xlsx_hint}".strip())
+    if b"\x00" in data:
+        raise RefusedSpreadsheet(_("Filen är varken en Excel-arbetsbok (.xlsx) eller en textfil (.csv)."))
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RefusedSpreadsheet(
+            _("Textfilen är inte sparad som UTF-8. Spara den som CSV UTF-8 och försök igen.")
+        ) from exc
+    return "csv"

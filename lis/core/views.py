@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import extensions, services
@@ -20,12 +21,32 @@ from .pack import get_pack
 from .selectors import SYSTEM_ACTOR, ChangeLogFilters, changelog_filter_choices, changelog_visible_to
 from .viewhelpers import form_page
 
+# Every employee's own places in LIS, on the start page: the policy, how to handle information,
+# driftinformation, their training and their exceptions.
+EMPLOYEE_LINKS = (
+    ("policy:current", gettext_lazy("Policyn")),
+    ("handling:advice", gettext_lazy("Så hanterar du information")),
+    ("operations:overview", gettext_lazy("Driftinformation")),
+    ("training:mine", gettext_lazy("Min utbildning")),
+    ("staff:overview", gettext_lazy("Mina undantag")),
+)
+
 
 def home(request: HttpRequest) -> HttpResponse:
     p = request.principal
-    # Higher apps put what every employee must find first here (lis.core.extensions, "home").
-    panels = extensions.panels("home", request, None)
-    return render(request, "core/home.html", {"my_roles": p.assignments, "principal": p, "panels": panels})
+    # Higher apps put what every employee must find first here (lis.core.extensions, "home"),
+    # and each person's work list ("attention").
+    return render(
+        request,
+        "core/home.html",
+        {
+            "my_roles": p.assignments,
+            "principal": p,
+            "panels": extensions.panels("home", request, None),
+            "attention": extensions.attention(request),
+            "employee_links": [(reverse(name), label) for name, label in EMPLOYEE_LINKS],
+        },
+    )
 
 
 @login_not_required

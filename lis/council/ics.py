@@ -10,14 +10,13 @@ the user is a member."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core import signing
 from django.utils import timezone
 
+from lis.core import feeds
 from lis.core.models import User
 
 from .models import Meeting
@@ -144,24 +143,9 @@ def meeting_invitation(meeting: Meeting) -> bytes:
 # --- the member's feed ---------------------------------------------------------------------------
 
 
-def _key(user: User) -> str:
-    return hashlib.sha256(f"{user.pk}:{user.password}".encode()).hexdigest()[:16]
-
-
 def feed_token(user: User) -> str:
-    """A stable token for the user's feed address."""
-    return signing.dumps({"u": user.pk, "k": _key(user)}, salt=SALT, compress=True)
+    return feeds.feed_token(user, salt=SALT)
 
 
 def feed_user(token: str) -> User | None:
-    """The active user a feed token names, or None (forged, or the password has changed since)."""
-    try:
-        data = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict):
-        return None
-    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
-    if user is None or data.get("k") != _key(user):
-        return None
-    return user
+    return feeds.feed_user(token, salt=SALT)

@@ -5,21 +5,20 @@ on error) and records the change in the change log in the same transaction."""
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis.core import access
 from lis.core.changelog import record_event, record_update, snapshot
+from lis.core.clock import as_of  # noqa: F401  (the demo loader records its invented past through it)
+from lis.core.clock import now as _now
 from lis.core.models import User
 from lis.core.notifications import notify
 from lis.core.pack import get_pack
@@ -62,25 +61,6 @@ TRANSITIONS = {
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-_as_of: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar("incidents_as_of", default=None)
-
-
-@contextlib.contextmanager
-def as_of(moment: datetime.datetime) -> Iterator[None]:
-    """Record what the services write inside as having happened at `moment` (never in the
-    future): the demo loader's invented past. The change log keeps its own real time."""
-    if moment > timezone.now():
-        raise ValueError("as_of() cannot record anything in the future.")
-    token = _as_of.set(moment)
-    try:
-        yield
-    finally:
-        _as_of.reset(token)
-
-
-def _now() -> datetime.datetime:
-    return _as_of.get() or timezone.now()
 
 
 def _principal(actor: User | None) -> access.Principal:

@@ -74,13 +74,13 @@ DEMO_LOGINS = [
         [(Role.COUNCIL_REPRESENTATIVE, "TFF", None)],
     ),
     ("ledamot.bun", "Ingrid", "Falk", "", None, "elected", [(Role.BOARD_MEMBER, None, "BUN")]),
+    ("chef.vaf", "Birgitta", "Ström", "Förvaltningschef", "VAF", "employee", [(Role.UNIT_HEAD, "VAF", None)]),
     ("medarbetare", "Ali", "Hassan", "Handläggare", "VAF", "employee", []),
 ]
 
 # People without logins who hold the remaining roles (SÅAB deliberately lacks an E-råd
 # representative, so that Efterlevnad has a finding for POL-3.4).
 DEMO_ROLE_HOLDERS = [
-    ("Birgitta", "Ström", "Förvaltningschef", "VAF", [(Role.UNIT_HEAD, "VAF", None)]),
     ("Mikael", "Olsson", "Förvaltningschef", "TFF", [(Role.UNIT_HEAD, "TFF", None)]),
     ("Helena", "Wik", "VD", "ÅKAB", [(Role.UNIT_HEAD, "ÅKAB", None), (Role.COUNCIL_REPRESENTATIVE, "ÅKAB", None)]),
     ("Tomas", "Lund", "VD", "SÅAB", [(Role.UNIT_HEAD, "SÅAB", None)]),

@@ -134,3 +134,56 @@ def people_choices(p: Principal, *current: int | None) -> QuerySet[Person]:
         .select_related("unit")
         .order_by(*access.person_ordering(p))
     )
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a unit and its ancestors ("/1/5/" -> ["/1/", "/1/5/"])."""
+    parts = [part for part in path.split("/") if part]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def managers_of(people, *, on=None) -> dict[int, int | None]:
+    """Each person's chef (person id -> the chef's person id, None when they have none), in one
+    query: the förvaltningschef/VD (role unit_head) of the person's own unit or, when it has none,
+    of the nearest unit above it; never the person themself, so a chef's own chef is found from
+    the unit above. Not access-controlled: it says who decides for the person (POL-3.19, POL-3.20)."""
+    people = [person for person in people if person is not None]
+    paths = {path for person in people if person.unit_id is not None for path in ancestor_paths(person.unit.path)}
+    heads: dict[str, list[RoleAssignment]] = {}
+    if paths:
+        assignments = (
+            RoleAssignment.objects.active(on or access.today())
+            .filter(role="unit_head", unit__path__in=paths, person__ended_on__isnull=True)
+            .select_related("unit")
+        )
+        for assignment in assignments:
+            heads.setdefault(assignment.unit.path, []).append(assignment)
+    result: dict[int, int | None] = {}
+    for person in people:
+        candidates = [
+            assignment
+            for path in (ancestor_paths(person.unit.path) if person.unit_id is not None else [])
+            for assignment in heads.get(path, [])
+            if assignment.person_id != person.pk
+        ]
+        best = max(candidates, key=lambda a: (len(a.unit.path), a.starts_on, a.pk)) if candidates else None
+        result[person.pk] = best.person_id if best is not None else None
+    return result
+
+
+def manager_of(person: Person, *, on=None) -> Person | None:
+    """The person's chef (see `managers_of`), or None."""
+    chef = managers_of([person], on=on).get(person.pk)
+    return Person.objects.filter(pk=chef).first() if chef is not None else None
+
+
+def staff_of(p: Principal) -> QuerySet[Person]:
+    """The people a chef answers for (POL-3.18): active people in the units the user heads
+    (unit_head), with their enheter. Everyone for those who see everything and for HR."""
+    queryset = Person.objects.filter(active_q(), kind=Person.Kind.EMPLOYEE).select_related("unit")
+    if p.sees_everything or p.has_role("hr"):
+        return queryset
+    condition = Q(pk__in=[])
+    for path in p.headed_unit_paths:
+        condition |= Q(unit__path__startswith=path)
+    return queryset.filter(condition)

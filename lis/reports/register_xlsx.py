@@ -34,22 +34,15 @@ import contextlib
 import copy
 import datetime
 import io
-import json
-import os
-import re
-import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import openpyxl
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -69,7 +62,7 @@ from lis.organisation.models import Board, OrgUnit, Person
 from lis.organisation.selectors import active_q, people_choices
 from lis.systems import selectors, services
 from lis.systems.forms import top_units
-from lis.systems.models import InformationSystem, UserGroup
+from lis.systems.models import InformationSystem, Platform, UserGroup
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "Del 1 – Systemförteckning"
@@ -87,13 +80,10 @@ VISIBLE_PART = "Alla system du har behörighet att se"
 MAX_ROWS = 20_000
 HEADER_SCAN_ROWS = 30
 MAX_LISTED_CELLS = 20
-UPLOAD_TTL_SECONDS = 24 * 3600
-REFUSED_SUFFIXES = frozenset({".xls", ".xlsm", ".xlsb", ".xltm", ".xlam", ".xlt"})
-TOKEN_RE = re.compile(r"[0-9a-f]{32}")
 
 
 def max_upload_bytes() -> int:
-    return int(getattr(settings, "LIS_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+    return uploads.spreadsheet_max_bytes()
 
 
 # --- the columns -----------------------------------------------------------------------------
@@ -128,7 +118,7 @@ BASE_COLUMNS = (
     Column("sensitive_personal_data", "Känsliga personuppgifter", 13),
     Column("secrecy", "Sekretess", 11),
     Column("secrecy_provision", "Lagrum", 24, wrap=True),
-    Column("platform", "Plattform", 20, wrap=True),
+    Column("platforms", "Plattform", 20, wrap=True),  # POL-3.29: platform names, ", "-separated
     Column("tags", "Taggar", 24, wrap=True),
 )
 CLASSIFIED_COLUMN = Column("classified", "Klassning fastställd", 12, imported=False)
@@ -138,6 +128,7 @@ REQUIRED_KEYS = tuple(c.key for c in BASE_COLUMNS if c.imported)
 # Service field → the column its value comes from (for the services' validation messages).
 FIELD_COLUMNS = {name: HEADERS[name] for name in services.SYSTEM_FIELDS if name in HEADERS} | {
     "no_consumers": HEADERS["consumers"],
+    "platforms": HEADERS["platforms"],
 }
 
 
@@ -212,13 +203,23 @@ class RowRenderer:
             "sensitive_personal_data": _yes_no(system.sensitive_personal_data),
             "secrecy": _yes_no(system.secrecy),
             "secrecy_provision": system.secrecy_provision,
-            "platform": system.platform,
+            "platforms": platform_text(system),
             "tags": system.tags,
             "classified": _yes_no(system.classified),
         }
         for aspect in self.aspects:
             values[f"level:{aspect}"] = self.level_numbers.get(system.levels.get(aspect))
         return values
+
+
+def with_platforms(systems):
+    """`systems` with their platforms fetched in one more query per chunk (POL-3.29)."""
+    return systems.prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("name")))
+
+
+def platform_text(system: InformationSystem) -> str:
+    """The names of a system's platforms as the sheet writes them: sorted, ", "-separated."""
+    return ", ".join(sorted((p.name for p in system.platforms.all()), key=str.casefold))
 
 
 def _groups_by_system(systems) -> dict[int, list[UserGroup]]:
@@ -374,6 +375,7 @@ def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | 
         systems = systems.filter(unit__path__startswith=unit.path)
     systems = systems.order_by("unit__name", "name", "pk")
     groups = _groups_by_system(systems)
+    systems = with_platforms(systems)
     renderer = RowRenderer(p)
     cols = columns()
     writer = SheetWriter(workbook, SHEET_TITLE, [c.width for c in cols], freeze_columns=2, marking=marking)
@@ -437,54 +439,17 @@ def _broken() -> ImportFileError:
 
 def check_file(data: bytes, filename: str = "") -> None:
     """Raise ImportFileError unless `data` looks like a plain .xlsx workbook we are willing to
-    open: small enough, a zip by its content, no macros, not a zip bomb (the limits every zip
-    container is held to, lis.core.uploads)."""
-    limit = max_upload_bytes()
-    if len(data) > limit:
-        raise ImportFileError(
-            [
-                _("Filen är för stor (%(size)s). Den får vara högst %(max)s.")
-                % {"size": filesizeformat(len(data)), "max": filesizeformat(limit)}
-            ]
-        )
-    if Path(filename).suffix.lower() in REFUSED_SUFFIXES:
-        raise ImportFileError(
-            [
-                _(
-                    "Filen är en makroaktiverad eller äldre Excel-fil (%(suffix)s). Spara den som "
-                    "Excel-arbetsbok (.xlsx) och försök igen."
-                )
-                % {"suffix": Path(filename).suffix}
-            ]
-        )
-    if not data.startswith(uploads.ZIP_MAGIC):
-        raise ImportFileError(
-            [
-                _(
-                    "Filen är ingen Excel-arbetsbok (.xlsx). Exportera förteckningen, gör ändringarna "
-                    "i den filen och spara den som Excel-arbetsbok."
-                )
-            ]
-        )
+    open: small enough, a zip by its content, no macros, not a zip bomb (lis.core.uploads'
+    `check_spreadsheet`, shared with the training import)."""
     try:
-        with uploads.open_archive(data) as archive:
-            has_content_types = "[content_types].xml" in {name.lower() for name in archive.namelist()}
-            macros = uploads.has_office_macros(archive)
-    except uploads.UnsafeArchive as exc:
-        raise ImportFileError([exc.message]) from exc
-    except uploads.ARCHIVE_ERRORS as exc:
-        raise _broken() from exc
-    if macros:
-        raise ImportFileError(
-            [
-                _(
-                    "Arbetsboken innehåller makron och läses inte in. Spara den som Excel-arbetsbok "
-                    "utan makron (.xlsx) och försök igen."
-                )
-            ]
+        uploads.check_spreadsheet(
+            data,
+            filename,
+            max_bytes=max_upload_bytes(),
+            not_xlsx_hint=_("Exportera förteckningen, gör ändringarna i den filen och spara den som Excel-arbetsbok."),
         )
-    if not has_content_types:
-        raise _broken()
+    except uploads.RefusedSpreadsheet as exc:
+        raise ImportFileError([exc.message]) from exc
 
 
 def _text(value: Any) -> str:
@@ -752,6 +717,7 @@ class _Planner:
         # Exactly the people the system form offers, by the name an export for this user writes
         # (a pseudonym for a skyddad identitet, POL-3.30) or by the pseudonym.
         self.people = _index(people_choices(p), self.renderer.person, self._pseudonym)
+        self.platforms = _index(Platform.objects.all(), lambda platform: platform.name)
         self.operating_models = _index(pack.operating_models, lambda o: o.name, lambda o: o.key)
         self.statuses = {_key(label): key for key, label in self.renderer.statuses.items()} | {
             key: key for key in self.renderer.statuses
@@ -762,7 +728,7 @@ class _Planner:
         ids = sorted({pk for row in self.sheet.rows if (pk := _as_int(row.cells.get("id"))) is not None})
         systems: dict[int, InformationSystem] = {}
         groups: dict[int, list[UserGroup]] = {}
-        visible = selectors.systems_visible_to(self.p).select_related("supplier", "developer")
+        visible = with_platforms(selectors.systems_visible_to(self.p).select_related("supplier", "developer"))
         for start in range(0, len(ids), 500):
             chunk = visible.filter(pk__in=ids[start : start + 500])
             systems.update({system.pk: system for system in chunk})
@@ -838,7 +804,25 @@ class _Planner:
             if not text("name"):
                 error("name", _("Ange systemets namn."))
             fields["name"] = text("name")
-        for key in ("description", "secrecy_provision", "platform"):
+        if differs("platforms"):
+            chosen: dict[int, Platform] = {}
+            names = [" ".join(part.split()) for part in text("platforms").split(",")]
+            for name in [n for n in names if n]:
+                found = self._one(
+                    self.platforms,
+                    name,
+                    error,
+                    "platforms",
+                    _(
+                        "Det finns ingen plattform som heter ”%(name)s”. Lägg upp den i plattformsregistret "
+                        "först eller rätta namnet."
+                    ),
+                    _("Flera plattformar heter ”%(name)s”. Välj plattform i LIS i stället."),
+                )
+                if found is not None:
+                    chosen[found.pk] = found
+            fields["platforms"] = list(chosen.values())
+        for key in ("description", "secrecy_provision"):
             if differs(key):
                 fields[key] = text(key)
         if differs("tags"):
@@ -1047,6 +1031,8 @@ def _as_bool(value: Any) -> bool | None:
 
 
 def _same(system: InformationSystem, name: str, value: Any) -> bool:
+    if name == "platforms":
+        return sorted(p.pk for p in system.platforms.all()) == sorted(p.pk for p in value)
     field_ = InformationSystem._meta.get_field(name)
     if field_.is_relation:
         return getattr(system, field_.attname) == (value.pk if value is not None else None)
@@ -1119,73 +1105,5 @@ def can_import(p: Principal) -> bool:
     return p.is_authenticated and top_units(p, manage=True).exists()
 
 
-# --- the stored upload between dry run and apply ---------------------------------------------
-
-
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _paths(token: str) -> tuple[Path, Path]:
-    directory = _upload_dir()
-    return directory / f"{token}.xlsx", directory / f"{token}.json"
-
-
-def _write_private(path: Path, content: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
-
-
-def _purge_stale(directory: Path) -> None:
-    cutoff = time.time() - UPLOAD_TTL_SECONDS
-    for path in directory.glob("*"):
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
-def store_upload(data: bytes, *, user: User, filename: str) -> str:
-    """Keep an uploaded workbook for its owner until they apply it (or for a day)."""
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _purge_stale(directory)
-    token = uuid.uuid4().hex
-    data_path, meta_path = _paths(token)
-    _write_private(data_path, data)
-    meta = {"user": user.pk, "filename": Path(filename).name[:200], "stored": time.time()}
-    _write_private(meta_path, json.dumps(meta).encode())
-    return token
-
-
-@dataclass
-class Upload:
-    token: str
-    data: bytes
-    filename: str
-
-
-def load_upload(token: str, *, user: User) -> Upload | None:
-    """The upload behind `token` if it exists, is fresh and belongs to `user`; else None."""
-    if not isinstance(token, str) or not TOKEN_RE.fullmatch(token):
-        return None
-    data_path, meta_path = _paths(token)
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if not isinstance(meta, dict) or meta.get("user") != user.pk:
-            return None
-        if time.time() - float(meta.get("stored", 0)) > UPLOAD_TTL_SECONDS:
-            discard_upload(token)
-            return None
-        return Upload(token=token, data=data_path.read_bytes(), filename=str(meta.get("filename", "")))
-    except (OSError, ValueError, TypeError):
-        return None
-
-
-def discard_upload(token: str) -> None:
-    if not TOKEN_RE.fullmatch(token):
-        return
-    for path in _paths(token):
-        path.unlink(missing_ok=True)
+# The stored workbook between dry run and apply.
+PENDING = uploads.PendingUploads("imports", ".xlsx")

@@ -44,7 +44,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
     )
     form = RegisterImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        token = register_xlsx.store_upload(form.data_bytes, user=request.user, filename=form.cleaned_data["file"].name)
+        token = register_xlsx.PENDING.store(form.data_bytes, user=request.user, filename=form.cleaned_data["file"].name)
         return redirect("reports:register_import_review", token=token)
     return render(request, "reports/register_import.html", {"form": form})
 
@@ -76,7 +76,7 @@ def _review(
 def register_import_review(request: HttpRequest, token: str) -> HttpResponse:
     """The dry run: what the import would do, and every problem, before anything is written."""
     access.require(register_xlsx.can_import(request.principal))
-    upload = register_xlsx.load_upload(token, user=request.user)
+    upload = register_xlsx.PENDING.load(token, user=request.user)
     if upload is None:
         return _missing(request)
     result = register_xlsx.run_import(upload.data, user=request.user, apply=False)
@@ -87,11 +87,11 @@ def register_import_review(request: HttpRequest, token: str) -> HttpResponse:
 def register_import_apply(request: HttpRequest) -> HttpResponse:
     """Apply a reviewed upload, all or nothing, re-reading and re-checking the stored file."""
     access.require(register_xlsx.can_import(request.principal))
-    upload = register_xlsx.load_upload(request.POST.get("token", ""), user=request.user)
+    upload = register_xlsx.PENDING.load(request.POST.get("token", ""), user=request.user)
     if upload is None:
         return _missing(request)
     result = register_xlsx.run_import(upload.data, user=request.user, apply=True)
-    register_xlsx.discard_upload(upload.token)
+    register_xlsx.PENDING.discard(upload.token)
     if result.has_errors:
         return _review(request, result, token="", filename=upload.filename, status=409)
     if result.applied:

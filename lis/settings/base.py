@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "lis.plans",
     "lis.council",
     "lis.incidents",
+    "lis.training",
+    "lis.staff",
+    "lis.operations",
     "lis.reports",
     "lis.compliance",
 ]

@@ -11,7 +11,33 @@ from django.db import transaction
 from lis.organisation.models import OrgUnit, Person
 
 from . import services
-from .models import InformationSystem, Party
+from .models import InformationSystem, Party, Platform, UserGroup
+
+# POL-3.29: the demo's platform register. (name, kind, vendor, lifecycle, devices in use)
+PLATFORMS = [
+    ("Windows 11", "os", "Microsoft", "standard", None),
+    ("Windows 10", "os", "Microsoft", "phase_out", None),
+    ("macOS", "os", "Apple", "allowed", None),
+    ("iPadOS", "os", "Apple", "standard", None),
+    ("ChromeOS", "os", "Google", "allowed", None),
+    ("Lenovo ThinkPad T14", "device", "Lenovo", "standard", 1450),
+    ("Apple iPad (10:e generationen)", "device", "Apple", "standard", 620),
+    ("Acer Chromebook 314", "device", "Acer", "allowed", 380),
+    ("HP EliteBook 840 G5", "device", "HP", "phase_out", 140),
+    ("Microsoft SQL Server", "database", "Microsoft", "standard", None),
+    ("PostgreSQL", "database", "", "allowed", None),
+    ("Azure", "hosting", "Microsoft", "allowed", None),
+    ("Kommunens serverhall", "hosting", "IT-enheten", "standard", None),
+    ("Webbläsare", "other", "", "standard", None),
+]
+# Which platforms a system runs on, by its operating model.
+PLATFORMS_BY_MODEL = {
+    "saas": ["Webbläsare", "Azure"],
+    "vendor_hosted": ["Webbläsare", "Microsoft SQL Server"],
+    "on_premises": ["Windows 11", "Microsoft SQL Server", "Kommunens serverhall"],
+    "hybrid": ["Windows 11", "Azure"],
+    "paper": [],
+}
 
 VENDORS = [
     "Nordsys AB",
@@ -432,7 +458,6 @@ def load_systems_demo() -> int:
             sensitive_personal_data="sensitive" in flags,
             secrecy="secrecy" in flags,
             secrecy_provision="26 kap. 1 § OSL" if "secrecy" in flags else "",
-            platform="Webb" if model == "saas" else "",
             tags="demo",
         )
         created += 1
@@ -464,4 +489,69 @@ def load_systems_demo() -> int:
             )
         for set_name, _levels in sets:
             services.information_set_create(actor=None, system=system, name=set_name, digital="paper" not in flags)
+    created += _load_procurement_demo(units)
+    return created
+
+
+def _load_procurement_demo(units: dict[str, OrgUnit]) -> int:
+    """Platforms (POL-3.29), IT-enhetens consultation (POL-3.27) and the user groups' contact
+    persons (POL-3.28) on the demo systems; one system under anskaffning without the
+    consultation. Idempotent: only what is missing is added. Returns the systems created."""
+    platforms = {}
+    for name, kind, vendor, lifecycle, devices in PLATFORMS:
+        platforms[name] = Platform.objects.filter(name=name).first() or services.platform_create(
+            actor=None, name=name, kind=kind, vendor=vendor, lifecycle=lifecycle, devices_in_use=devices
+        )
+    demo_systems = list(InformationSystem.objects.filter(tags__contains="demo").order_by("pk"))
+    today = datetime.date.today()
+    for index, system in enumerate(demo_systems):
+        if not system.platforms.exists():
+            names = list(PLATFORMS_BY_MODEL.get(system.operating_model, []))
+            if system.unit.short_name == "BUF":
+                names += ["iPadOS", "Apple iPad (10:e generationen)", "Acer Chromebook 314"]
+            elif index % 7 == 3:
+                names += ["Windows 10", "HP EliteBook 840 G5"]  # still on a phase-out model
+            if names:
+                services.system_update(actor=None, system=system, platforms=[platforms[n] for n in names])
+        # Systems in drift were procured with IT-enheten, most of them on record; the one being
+        # procured now (below) has not been discussed with IT-enheten yet.
+        if system.it_consulted_on is None and index % 4 != 1 and system.status != "procurement":
+            services.system_update(
+                actor=None,
+                system=system,
+                it_consulted_on=today - datetime.timedelta(days=500 + index * 11),
+                procurement_reference=f"UH-{2019 + index % 6}-{200 + index}",
+            )
+    created = 0
+    unit = units.get("VAF")
+    if unit is not None and not InformationSystem.objects.filter(unit=unit, name="Nytt planeringsstöd").exists():
+        services.system_create(
+            actor=None,
+            name="Nytt planeringsstöd",
+            description="Planering av hemtjänstens besök. Upphandlas; IT-enheten är ännu inte rådfrågad.",
+            unit=unit,
+            status="procurement",
+            operating_model="saas",
+            procurement_reference="UH-2026-031",
+            responsible_manager=Person.objects.filter(user__username="chef.vaf").first(),
+            system_steward=Person.objects.filter(user__username="samordnare.vaf").first(),
+            tags="demo",
+            platforms=[platforms["Webbläsare"], platforms["Azure"]],
+        )
+        created += 1
+    # The demo employee (medarbetare, VAF) gets driftinformation for one of VAF's user groups.
+    employee = Person.objects.filter(user__username="medarbetare").first()
+    if employee is not None:
+        groups = UserGroup.objects.filter(system__unit__path__startswith=employee.unit.path, kind="user")
+        if not groups.filter(contact=employee).exists():
+            group = groups.filter(contact__isnull=True).order_by("pk").first()
+            if group is not None:
+                services.user_group_update(actor=None, group=group, contact=employee)
+    # Every third group has its system's ansvarig chef as contact person (once: a second load
+    # writes nothing).
+    demo_groups = UserGroup.objects.filter(system__tags__contains="demo").select_related("system__responsible_manager")
+    if not demo_groups.exclude(contact=employee).filter(contact__isnull=False).exists():
+        for group in demo_groups.order_by("pk")[::3]:
+            if group.contact_id is None and group.system.responsible_manager is not None:
+                services.user_group_update(actor=None, group=group, contact=group.system.responsible_manager)
     return created

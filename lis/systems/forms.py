@@ -6,13 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lis.core.access import Principal
-from lis.core.forms import DateInput
+from lis.core.forms import DateInput, PickerWidget
 from lis.core.pack import get_pack
 from lis.organisation.forms import PersonChoiceField
 from lis.organisation.models import Board, OrgUnit
 from lis.organisation.selectors import active_q, people_choices
 
-from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
+from .models import Agreement, InformationSet, InformationSystem, Party, Platform, UserGroup
 
 
 def top_units(p: Principal, *, manage: bool):
@@ -43,11 +43,16 @@ class SystemForm(forms.ModelForm):
             "sensitive_personal_data",
             "secrecy",
             "secrecy_provision",
-            "platform",
+            "platforms",
+            "procurement_reference",
             "tags",
             "no_consumers",
         ]
-        widgets = {"steward_appointed_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "steward_appointed_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "platforms": PickerWidget(),
+        }
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +78,41 @@ class SystemForm(forms.ModelForm):
         parties = Party.objects.order_by("name")
         for name in ("system_owner", "supplier", "developer"):
             self.fields[name].queryset = parties
+        # POL-3.29: chosen from IT-enheten's platform register (a checkbox per platform).
+        self.fields["platforms"].queryset = Platform.objects.order_by("kind", "name")
+        self.fields["platforms"].help_text = _("Operativsystem, enhetsmodeller, databaser och driftplattformar.")
+
+
+class ItConsultationForm(forms.Form):
+    """POL-3.27: IT-enheten records the day it was consulted on the system's procurement."""
+
+    it_consulted_on = forms.DateField(
+        label=_("IT-enheten rådfrågad"),
+        widget=DateInput(),
+        help_text=_("Dagen då upphandlingen stämdes av med IT-enheten."),
+    )
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = Platform
+        fields = ["name", "kind", "vendor", "lifecycle", "devices_in_use", "note"]
+
+
+class PlatformFilterForm(forms.Form):
+    typ = forms.ChoiceField(label=_("Typ"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    anvands = forms.ChoiceField(
+        label=_("Används"),
+        required=False,
+        choices=[("", _("Alla")), ("ja", _("Av minst ett system")), ("nej", _("Av inget system"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["typ"].choices = [("", _("Alla"))] + list(Platform.Kind.choices)
+        self.fields["status"].choices = [("", _("Alla"))] + list(Platform.Lifecycle.choices)
 
 
 class PartyForm(forms.ModelForm):
@@ -112,7 +152,21 @@ class AgreementForm(forms.ModelForm):
 class UserGroupForm(forms.ModelForm):
     class Meta:
         model = UserGroup
-        fields = ["kind", "description", "access_level", "approximate_size"]
+        fields = ["kind", "description", "access_level", "approximate_size", "contact"]
+
+    def __init__(self, *args, principal: Principal, **kwargs):
+        super().__init__(*args, **kwargs)
+        # POL-3.28: who gets driftinformation for the group; people the user may see, and the
+        # group's current contact.
+        field = self.fields["contact"]
+        current = [self.instance.contact_id] if self.instance.contact_id else []
+        self.fields["contact"] = PersonChoiceField(
+            queryset=people_choices(principal, *current),
+            required=False,
+            label=field.label,
+            help_text=field.help_text,
+            principal=principal,
+        )
 
 
 class SystemFilterForm(forms.Form):
@@ -137,6 +191,20 @@ class SystemFilterForm(forms.Form):
         ],
     )
     avtal = forms.BooleanField(label=_("Avtal löper snart ut"), required=False)
+    plattform = forms.ModelChoiceField(label=_("Plattform"), queryset=Platform.objects.none(), required=False)
+    saknar = forms.ChoiceField(
+        label=_("Saknar"),
+        required=False,
+        choices=[
+            ("", _("Alla")),
+            ("forvaltare", _("Systemförvaltare")),
+            ("klassning", _("Fastställd klassning")),
+            ("it", _("IT-enhetens medverkan i upphandlingen")),
+        ],
+    )
+    ansvar = forms.ChoiceField(
+        label=_("Ansvar"), required=False, choices=[("", _("Alla")), ("mina", _("System jag ansvarar för"))]
+    )
     sortera = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, principal: Principal, **kwargs):
@@ -151,6 +219,8 @@ class SystemFilterForm(forms.Form):
             (level.key, f"{level['number']} – {level.name}") for level in pack.levels
         ]
         self.fields["status"].choices = [("", _("Alla"))] + list(InformationSystem.Status.choices)
+        self.fields["plattform"].queryset = Platform.objects.order_by("kind", "name")
+        self.fields["plattform"].empty_label = _("Alla")
 
 
 class ClassificationForm(forms.Form):

@@ -51,6 +51,41 @@ class Party(models.Model):
         return self.name
 
 
+class Platform(models.Model):
+    """A platform, operating system or device model in use in the kommun (POL-3.29: "begränsa
+    antalet olika enhetsmodeller, operativsystem och andra system"). IT-enheten keeps the list and
+    says which are the standard; systems name the platforms they run on."""
+
+    class Kind(models.TextChoices):
+        OPERATING_SYSTEM = "os", _("Operativsystem")
+        DEVICE = "device", _("Enhetsmodell")
+        DATABASE = "database", _("Databas")
+        HOSTING = "hosting", _("Drift- eller molnplattform")
+        OTHER = "other", _("Annan plattform")
+
+    class Lifecycle(models.TextChoices):
+        STANDARD = "standard", _("Standard")
+        ALLOWED = "allowed", _("Tillåten")
+        PHASE_OUT = "phase_out", _("Avvecklas")
+
+    name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
+    vendor = models.CharField(_("tillverkare"), max_length=200, blank=True)
+    lifecycle = models.CharField(_("status"), max_length=10, choices=Lifecycle.choices, default=Lifecycle.ALLOWED)
+    devices_in_use = models.PositiveIntegerField(
+        _("antal i bruk"), null=True, blank=True, help_text=_("För enhetsmodeller: ungefär hur många som används.")
+    )
+    note = models.CharField(_("anteckning"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("plattform")
+        verbose_name_plural = _("plattformar")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class InformationSystem(models.Model):
     """An informationssystem in the förteckning (BIL1-2): who owns it, who is accountable, who
     maintains it, who uses it, and how it is run (BIL1-3). Paper archives are systems too
@@ -118,7 +153,17 @@ class InformationSystem(models.Model):
     secrecy_provision = models.CharField(
         _("lagrum för sekretess"), max_length=300, blank=True, help_text=_("T.ex. 26 kap. 1 § OSL.")
     )
-    platform = models.CharField(_("plattform"), max_length=200, blank=True)
+    platforms = models.ManyToManyField(Platform, verbose_name=_("plattformar"), blank=True, related_name="systems")
+    # POL-3.27: "Upphandling av system ska göras i samråd med kommunens IT-enhet."
+    it_consulted_on = models.DateField(
+        _("IT-enheten rådfrågad"),
+        null=True,
+        blank=True,
+        help_text=_("Dagen då upphandlingen stämdes av med IT-enheten."),
+    )
+    procurement_reference = models.CharField(
+        _("upphandlingsreferens"), max_length=100, blank=True, help_text=_("Diarienummer eller upphandlingens id.")
+    )
     tags = models.CharField(_("taggar"), max_length=300, blank=True, help_text=_("Kommaseparerade."))
     no_consumers = models.BooleanField(
         _("inga brukare"), default=False, help_text=_("Markera om systemet saknar brukare (läsande användare).")
@@ -222,6 +267,16 @@ class UserGroup(models.Model):
     description = models.CharField(_("beskrivning"), max_length=200)
     access_level = models.CharField(_("behörighetsnivå"), max_length=200, blank=True)
     approximate_size = models.PositiveIntegerField(_("ungefärligt antal"), null=True, blank=True)
+    # POL-3.28: the person who is told about planned maintenance and disruptions for the group.
+    contact = models.ForeignKey(
+        Person,
+        verbose_name=_("kontaktperson"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Får driftinformation om systemet för gruppens räkning."),
+    )
 
     class Meta:
         ordering = ["kind", "description"]

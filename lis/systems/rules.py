@@ -1,4 +1,4 @@
-"""Compliance rules over the register: BIL1-2, BIL1-3, POL-3.11 and POL-3.12 (both in part)."""
+"""Compliance rules over the register: BIL1-2, BIL1-3, POL-3.11 (in part) and POL-3.12 (with lis.training)."""
 
 from __future__ import annotations
 
@@ -89,16 +89,10 @@ def responsible_manager_named() -> list[Finding]:
     )
 
 
-@rule(
-    "POL-3.12",
-    partial=gettext_lazy(
-        "att varje system har en systemförvaltare. Att systemförvaltaren har utbildats i systemet innan "
-        "hen tillträdde och har alla behörigheter i systemet kontrolleras inte."
-    ),
-)
+@rule("POL-3.12")
 def steward_appointed() -> list[Finding]:
-    """In part: every system has a systemförvaltare. (Training before appointment comes with
-    the training register.)"""
+    """Every system has a systemförvaltare (their training before the appointment is checked by
+    lis.training.rules)."""
     return findings_per_unit(
         _register().filter(system_steward__isnull=True),
         ngettext_lazy(

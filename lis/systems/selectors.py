@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ from lis.core import access
 from lis.core.access import Principal
 from lis.core.pack import get_pack
 
-from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
+from .models import Agreement, InformationSet, InformationSystem, Party, Platform, UserGroup
 
 # BIL1-2, BIL1-3 and POL-3.11: what the förteckning must say about every system. (label, requirement)
 REQUIRED_FIELDS = {
@@ -117,6 +117,9 @@ class SystemFilters:
     completeness: str = ""  # "complete" | "incomplete"
     classified: str = ""  # "ja" | "nej" | "vantar" (a proposal waits to be fastställd)
     expiring: bool = False
+    platform: int | None = None
+    missing: str = ""  # "forvaltare" | "klassning" | "it" (procurement without IT-enheten consulted)
+    mine: bool = False  # systems the user answers for: ansvarig chef, systemförvaltare, chef of the unit
     sort: str = "namn"
 
 
@@ -128,7 +131,11 @@ def system_search(p: Principal, filters: SystemFilters) -> QuerySet[InformationS
             | Q(description__icontains=word)
             | Q(tags__icontains=word)
             | Q(system_owner__name__icontains=word)
-            | Q(platform__icontains=word)
+            | Q(
+                pk__in=InformationSystem.platforms.through.objects.filter(platform__name__icontains=word).values(
+                    "informationsystem_id"
+                )
+            )
         )
     if filters.unit is not None:
         queryset = queryset.filter(unit=filters.unit)
@@ -152,6 +159,20 @@ def system_search(p: Principal, filters: SystemFilters) -> QuerySet[InformationS
     elif filters.classified == "vantar":
         waiting = InformationSet.objects.filter(classifications__status="proposed").values("system")
         queryset = queryset.filter(pk__in=waiting)
+    if filters.platform is not None:
+        queryset = queryset.filter(
+            pk__in=InformationSystem.platforms.through.objects.filter(platform_id=filters.platform).values(
+                "informationsystem_id"
+            )
+        )
+    if filters.missing == "forvaltare":
+        queryset = queryset.filter(system_steward__isnull=True)
+    elif filters.missing == "klassning":
+        queryset = queryset.filter(classified=False)
+    elif filters.missing == "it":
+        queryset = queryset.filter(procurement_without_it_q())
+    if filters.mine:
+        queryset = queryset.filter(answered_for_q(p))
     if filters.expiring:
         window = access.today() + datetime.timedelta(days=get_pack().agreement_notice_window_days)
         queryset = queryset.filter(agreement_ends__lte=window)
@@ -199,3 +220,67 @@ def level_items(levels: dict[str, str]) -> list[dict[str, str]]:
             }
         )
     return items
+
+
+# --- what a person answers for (start page, ?ansvar=mina) ------------------------------------
+
+ACTIVE_STATUSES = (InformationSystem.Status.PROCUREMENT, InformationSystem.Status.OPERATIONAL)
+
+
+def procurement_without_it_q() -> Q:
+    """POL-3.27: a system being procured or in use without a date IT-enheten was consulted."""
+    return Q(status__in=ACTIVE_STATUSES, it_consulted_on__isnull=True)
+
+
+def answered_for_q(p: Principal) -> Q:
+    """Systems `p` answers for: as ansvarig chef, as systemförvaltare, or as chef (unit_head) or
+    informationssäkerhetssamordnare of the förvaltning/bolag or an enhet above it. Nothing for a
+    user without a person."""
+    condition = Q(pk__in=[])
+    if p.person is not None:
+        condition |= Q(responsible_manager=p.person) | Q(system_steward=p.person)
+    for path in p.managed_unit_paths:
+        condition |= Q(unit__path__startswith=path)
+    return condition
+
+
+def answers_for_systems(p: Principal) -> bool:
+    return p.person is not None or bool(p.managed_unit_paths)
+
+
+# --- platforms (POL-3.29) --------------------------------------------------------------------
+
+
+def can_manage_platforms(p: Principal) -> bool:
+    """IT-enheten keeps the platform register (`access.speaks_for_it_unit`): the IT-chef, the IT
+    unit's förvaltningschef and samordnare, and the säkerhetsstrateg or an administrator."""
+    return access.speaks_for_it_unit(p)
+
+
+def platforms_with_usage(p: Principal) -> QuerySet[Platform]:
+    """Every platform with the number of systems the user may see that run on it (`system_count`)
+    and the number of förvaltningar/bolag those systems belong to (`unit_count`). One query."""
+    visible = InformationSystem.objects.filter(access.system_filter(p)).values("pk")
+    through = InformationSystem.platforms.through.objects.filter(platform=OuterRef("pk"), informationsystem__in=visible)
+    return Platform.objects.annotate(
+        system_count=Subquery(
+            through.order_by().values("platform").annotate(n=Count("informationsystem_id")).values("n")[:1]
+        ),
+        unit_count=Subquery(
+            through.order_by()
+            .values("platform")
+            .annotate(n=Count("informationsystem__unit_id", distinct=True))
+            .values("n")[:1]
+        ),
+    ).order_by("kind", "name")
+
+
+def platform_get(p: Principal, pk: int) -> Platform:
+    platform = Platform.objects.filter(pk=pk).first()
+    if platform is None:
+        raise Http404
+    return platform
+
+
+def platforms_of(p: Principal, system: InformationSystem) -> list[Platform]:
+    return list(system.platforms.order_by("kind", "name"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lis.core import access
-from lis.core.changelog import record_delete
+from lis.core.changelog import record_delete, record_update, snapshot
 from lis.core.models import User
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
 
-from .models import Agreement, InformationSet, InformationSystem, Party, UserGroup
+from .models import Agreement, InformationSet, InformationSystem, Party, Platform, UserGroup
+from .selectors import can_manage_platforms
 
 SYSTEM_FIELDS = (
     "name",
@@ -34,10 +36,14 @@ SYSTEM_FIELDS = (
     "sensitive_personal_data",
     "secrecy",
     "secrecy_provision",
-    "platform",
+    "procurement_reference",
     "tags",
     "no_consumers",
 )
+# The system form also picks the platforms (a many-to-many, written after the fields).
+SYSTEM_FORM_FIELDS = (*SYSTEM_FIELDS, "platforms")
+# Set by IT-enheten alone (system_record_it_consultation), or by LIS itself (actor None).
+IT_FIELDS = ("it_consulted_on",)
 # Who answers for a system: set by the förvaltning/bolag, not by the people named.
 APPOINTED_FIELDS = ("unit", "accountable_board", "responsible_manager", "system_steward", "steward_appointed_on")
 PARTY_FIELDS = (
@@ -52,7 +58,8 @@ PARTY_FIELDS = (
 )
 INFORMATION_SET_FIELDS = ("name", "description", "digital")
 AGREEMENT_FIELDS = ("counterparty", "reference", "starts_on", "ends_on", "notice_months")
-USER_GROUP_FIELDS = ("kind", "description", "access_level", "approximate_size")
+USER_GROUP_FIELDS = ("kind", "description", "access_level", "approximate_size", "contact")
+PLATFORM_FIELDS = ("name", "kind", "vendor", "lifecycle", "devices_in_use", "note")
 
 
 def _pick(fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
@@ -122,6 +129,9 @@ def _validate_system(system: InformationSystem) -> None:
         errors["steward_appointed_on"] = _("Ange vem som är systemförvaltare när du anger när förvaltaren utsågs.")
     if system.steward_appointed_on and system.steward_appointed_on > timezone.localdate():
         errors["steward_appointed_on"] = _("Datumet kan inte ligga i framtiden.")
+    if system.it_consulted_on and system.it_consulted_on > timezone.localdate():
+        errors["it_consulted_on"] = _("Dagen då IT-enheten rådfrågades kan inte ligga i framtiden.")
+    system.procurement_reference = system.procurement_reference.strip()
     system.tags = normalise_tags(system.tags)
     if errors:
         raise ValidationError(errors)
@@ -151,23 +161,72 @@ def party_update(*, actor: User | None, party: Party, **fields: Any) -> Party:
     return update_object(party, _pick(fields, PARTY_FIELDS), actor=actor, validate=_validate_party)
 
 
-# --- systems --------------------------------------------------------------------------------
+# --- platforms (POL-3.29) -------------------------------------------------------------------
+
+
+def _validate_platform(platform: Platform) -> None:
+    platform.name = " ".join(platform.name.split())
+    if not platform.name:
+        raise ValidationError({"name": _("Ange plattformens namn.")})
+    clash = Platform.objects.filter(name__iexact=platform.name).exclude(pk=platform.pk)
+    if clash.exists():
+        message = _("Det finns redan en plattform som heter ”%(name)s”.") % {"name": platform.name}
+        raise ValidationError({"name": message})
+    if platform.devices_in_use is not None and platform.kind != Platform.Kind.DEVICE:
+        raise ValidationError({"devices_in_use": _("Antal i bruk anges bara för enhetsmodeller.")})
 
 
 @transaction.atomic
-def system_create(*, actor: User | None, **fields: Any) -> InformationSystem:
-    system = InformationSystem(**_pick(fields, SYSTEM_FIELDS))
+def platform_create(*, actor: User | None, **fields: Any) -> Platform:
+    access.require(actor is None or can_manage_platforms(access.principal_for(actor)))
+    return create_object(Platform(**_pick(fields, PLATFORM_FIELDS)), actor=actor, validate=_validate_platform)
+
+
+@transaction.atomic
+def platform_update(*, actor: User | None, platform: Platform, **fields: Any) -> Platform:
+    access.require(actor is None or can_manage_platforms(access.principal_for(actor)))
+    return update_object(platform, _pick(fields, PLATFORM_FIELDS), actor=actor, validate=_validate_platform)
+
+
+# --- systems --------------------------------------------------------------------------------
+
+
+def _platform_ids(platforms: Any) -> list[int]:
+    return sorted({p.pk if isinstance(p, Platform) else int(p) for p in platforms})
+
+
+def _set_platforms(system: InformationSystem, platforms: Any, *, actor: User | None, created: bool) -> None:
+    """POL-3.29: the platforms a system runs on; the change is recorded as the list of ids
+    (the Historik tab shows their names)."""
+    after = _platform_ids(platforms)
+    before = [] if created else sorted(system.platforms.values_list("pk", flat=True))
+    if after == before:
+        return
+    if len(after) != Platform.objects.filter(pk__in=after).count():
+        raise ValidationError({"platforms": _("Välj plattformar ur plattformsregistret.")})
+    system.platforms.set(after)
+    record_update(system, snapshot(system) | {"platforms": before}, user=actor, extra={"platforms": after})
+
+
+@transaction.atomic
+def system_create(*, actor: User | None, platforms: Any = None, **fields: Any) -> InformationSystem:
+    system = InformationSystem(**_pick(fields, SYSTEM_FIELDS + (IT_FIELDS if actor is None else ())))
     if actor is not None:
         access.require(
             system.unit_id is None or access.can_create_system(access.principal_for(actor), system.unit),
             _("Du kan bara registrera system i förvaltningar och bolag du ansvarar för."),
         )
-    return create_object(system, actor=actor, validate=_validate_system)
+    system = create_object(system, actor=actor, validate=_validate_system)
+    if platforms:
+        _set_platforms(system, platforms, actor=actor, created=True)
+    return system
 
 
 @transaction.atomic
-def system_update(*, actor: User | None, system: InformationSystem, **fields: Any) -> InformationSystem:
-    changes = _pick(fields, SYSTEM_FIELDS)
+def system_update(
+    *, actor: User | None, system: InformationSystem, platforms: Any = None, **fields: Any
+) -> InformationSystem:
+    changes = _pick(fields, SYSTEM_FIELDS + (IT_FIELDS if actor is None else ()))
     if actor is not None:
         p = access.principal_for(actor)
         access.require(access.can_manage_system(p, system))
@@ -185,7 +244,25 @@ def system_update(*, actor: User | None, system: InformationSystem, **fields: An
             access.require(
                 not appointed, _("Bara förvaltningen eller bolaget kan ändra vem som ansvarar för systemet.")
             )
-    return update_object(system, changes, actor=actor, validate=_validate_system)
+    system = update_object(system, changes, actor=actor, validate=_validate_system)
+    if platforms is not None:
+        _set_platforms(system, platforms, actor=actor, created=False)
+    return system
+
+
+@transaction.atomic
+def system_record_it_consultation(
+    *, actor: User, system: InformationSystem, consulted_on: datetime.date
+) -> InformationSystem:
+    """POL-3.27: "Upphandling av system ska göras i samråd med kommunens IT-enhet." That it was
+    consulted is IT-enheten's to state (the IT-chef and the IT unit's chef and samordnare, or the
+    säkerhetsstrateg), never the förvaltning's; not a day in the future."""
+    p = access.principal_for(actor)
+    access.require(
+        access.speaks_for_it_unit(p),
+        _("Bara IT-enheten registrerar när den rådfrågades om upphandlingen."),
+    )
+    return update_object(system, {"it_consulted_on": consulted_on}, actor=actor, validate=_validate_system)
 
 
 # --- information sets -----------------------------------------------------------------------

@@ -21,8 +21,19 @@ from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed
 
 from . import selectors, services
-from .forms import AgreementForm, InformationSetForm, PartyForm, SystemFilterForm, SystemForm, UserGroupForm, top_units
-from .models import Agreement, InformationSet, InformationSystem, UserGroup
+from .forms import (
+    AgreementForm,
+    InformationSetForm,
+    ItConsultationForm,
+    PartyForm,
+    PlatformFilterForm,
+    PlatformForm,
+    SystemFilterForm,
+    SystemForm,
+    UserGroupForm,
+    top_units,
+)
+from .models import Agreement, InformationSet, InformationSystem, Platform, UserGroup
 
 # The register's own tabs; classification, risks, plans and council add theirs (informationsmängder
 # and klassning, risker, SUA) and panels on the overview through lis.core.extensions.
@@ -51,6 +62,9 @@ def system_list(request: HttpRequest) -> HttpResponse:
         completeness=data.get("komplett") or "",
         classified=data.get("klassad") or "",
         expiring=bool(data.get("avtal")),
+        platform=data["plattform"].pk if data.get("plattform") else None,
+        missing=data.get("saknar") or "",
+        mine=data.get("ansvar") == "mina",
         sort=data.get("sortera") or "namn",
     )
     page = Paginator(selectors.system_search(p, filters), 50).get_page(request.GET.get("sida"))
@@ -87,9 +101,18 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "operating_model": next((o.name for o in pack.operating_models if o.key == system.operating_model), ""),
         "levels": {level.key: level for level in pack.levels},
         "expiring": selectors.agreements_expiring(system),
+        "highest_level": _highest_level(system),
     }
+    if tab == "oversikt":
+        context["platforms"] = selectors.platforms_of(p, system)
+        context["has_sua_tab"] = any(key == "sua" for key, _label in context.get("tabs", ()))
+        context["needs_it_consultation"] = system.status in selectors.ACTIVE_STATUSES and system.it_consulted_on is None
+        context["can_record_consultation"] = access.speaks_for_it_unit(p)
+        context["external_operation"] = bool(
+            next((o.get("external", False) for o in pack.operating_models if o.key == system.operating_model), False)
+        )
     if tab == "roller":
-        context["groups"] = system.user_groups.all()
+        context["groups"] = system.user_groups.select_related("contact__unit")
     elif tab == "avtal":
         context["agreements"] = system.agreements.select_related("counterparty")
     elif tab == "historik":
@@ -103,6 +126,14 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
             p, [system, *related], page=request.GET.get("sida", 1)
         )
     return render_tabbed(request, "systems/system_detail.html", context)
+
+
+def _highest_level(system: InformationSystem) -> str:
+    """The key of the system's highest fastställd level (for the handling advice), or ""."""
+    levels = get_pack().levels
+    if system.level_rank is None or not 0 <= system.level_rank < len(levels):
+        return ""
+    return levels[system.level_rank].key
 
 
 def _namesake_warnings(form: SystemForm, system: InformationSystem | None = None) -> list[str]:
@@ -128,7 +159,7 @@ def system_create(request: HttpRequest) -> HttpResponse:
     form = SystemForm(request.POST or None, principal=p, initial={"unit": request.GET.get("enhet")})
     if request.method == "POST" and form.is_valid() and not unconfirmed(form, _namesake_warnings(form)):
         system = call_service(
-            form, lambda: services.system_create(actor=request.user, **cleaned(form, services.SYSTEM_FIELDS))
+            form, lambda: services.system_create(actor=request.user, **cleaned(form, services.SYSTEM_FORM_FIELDS))
         )
         if system is not None:
             messages.success(request, _("%(system)s är registrerat.") % {"system": system})
@@ -151,11 +182,38 @@ def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not unconfirmed(form, _namesake_warnings(form, system)):
         if call_service(
             form,
-            lambda: services.system_update(actor=request.user, system=system, **cleaned(form, services.SYSTEM_FIELDS)),
+            lambda: services.system_update(
+                actor=request.user, system=system, **cleaned(form, services.SYSTEM_FORM_FIELDS)
+            ),
         ):
             messages.success(request, _("Ändringarna är sparade."))
             return redirect(_system_url(system))
     return form_page(request, form, title=_("Ändra %(name)s") % {"name": system.name}, cancel=_system_url(system))
+
+
+@require_http_methods(["GET", "POST"])
+def system_it_consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """POL-3.27: IT-enheten records when it was consulted on the system's procurement."""
+    p = request.principal
+    system = selectors.system_get(p, pk)
+    access.require(access.speaks_for_it_unit(p))
+    form = ItConsultationForm(request.POST or None, initial={"it_consulted_on": system.it_consulted_on})
+    if request.method == "POST" and form.is_valid():
+        if call_service(
+            form,
+            lambda: services.system_record_it_consultation(
+                actor=request.user, system=system, consulted_on=form.cleaned_data["it_consulted_on"]
+            ),
+        ):
+            messages.success(request, _("Samrådet med IT-enheten är registrerat."))
+            return redirect(_system_url(system))
+    return form_page(
+        request,
+        form,
+        title=_("IT-enhetens samråd om %(name)s") % {"name": system.name},
+        cancel=_system_url(system),
+        intro=_("Upphandling av system ska göras i samråd med kommunens IT-enhet (POL-3.27)."),
+    )
 
 
 # --- parts of a system ----------------------------------------------------------------------
@@ -249,7 +307,9 @@ def user_group_edit(request: HttpRequest, pk: int, group_pk: int | None = None) 
     instance = get_object_or_404(UserGroup, pk=group_pk, system=system) if group_pk else None
     # ?typ= chooses the kind of a new group; an existing group keeps its own.
     initial = {} if instance else {"kind": request.GET.get("typ")}
-    form = UserGroupForm(request.POST or None, instance=form_copy(instance), initial=initial)
+    form = UserGroupForm(
+        request.POST or None, instance=form_copy(instance), initial=initial, principal=request.principal
+    )
     return _part_form(
         request,
         system,
@@ -321,4 +381,68 @@ def party_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("systems:party_detail", pk=saved.pk)
     return form_page(
         request, form, title=_("Ändra part") if instance else _("Ny part"), cancel=reverse("systems:party_list")
+    )
+
+
+# --- platforms (POL-3.29) ---------------------------------------------------------------------
+
+
+def platform_list(request: HttpRequest) -> HttpResponse:
+    """IT-enhetens platform register, the kommun-wide view for standardisation: every platform
+    with its use among the systems the user may see, grouped by kind."""
+    p = request.principal
+    form = PlatformFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    platforms = selectors.platforms_with_usage(p)
+    if data.get("typ"):
+        platforms = platforms.filter(kind=data["typ"])
+    if data.get("status"):
+        platforms = platforms.filter(lifecycle=data["status"])
+    if data.get("q"):
+        platforms = platforms.filter(Q(name__icontains=data["q"]) | Q(vendor__icontains=data["q"]))
+    if data.get("anvands") == "ja":
+        platforms = platforms.filter(system_count__gt=0)
+    elif data.get("anvands") == "nej":
+        platforms = platforms.filter(Q(system_count__isnull=True) | Q(system_count=0))
+    rows = list(platforms)
+    kinds = dict(Platform.Kind.choices)
+    groups: dict[str, list[Platform]] = {}
+    for platform in rows:
+        platform.system_count = platform.system_count or 0
+        platform.unit_count = platform.unit_count or 0
+        platform.phase_out_in_use = platform.lifecycle == Platform.Lifecycle.PHASE_OUT and platform.system_count > 0
+        groups.setdefault(platform.kind, []).append(platform)
+    context = {
+        "form": form,
+        "groups": [(kinds.get(kind, kind), items) for kind, items in groups.items()],
+        "count": len(rows),
+        "phase_out_in_use": [platform for platform in rows if platform.phase_out_in_use],
+        "can_manage": selectors.can_manage_platforms(p),
+    }
+    return render(request, "systems/platform_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def platform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    p = request.principal
+    access.require(selectors.can_manage_platforms(p))
+    instance = selectors.platform_get(p, pk) if pk else None
+    form = PlatformForm(request.POST or None, instance=form_copy(instance))
+    guard_stale(form, instance, p)
+    if request.method == "POST" and form.is_valid():
+        fields = cleaned(form, services.PLATFORM_FIELDS)
+        if instance is None:
+            saved = call_service(form, lambda: services.platform_create(actor=request.user, **fields))
+        else:
+            saved = call_service(
+                form, lambda: services.platform_update(actor=request.user, platform=instance, **fields)
+            )
+        if saved is not None:
+            messages.success(request, _("%(platform)s är sparad.") % {"platform": saved})
+            return redirect("systems:platform_list")
+    return form_page(
+        request,
+        form,
+        title=_("Ändra plattform") if instance else _("Ny plattform"),
+        cancel=reverse("systems:platform_list"),
     )

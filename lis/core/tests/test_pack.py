@@ -50,6 +50,16 @@ def test_it_loads_the_default_pack_with_the_policy_s_lists():
     assert pack.requirement("POL-3.4").kind == "rule"
 
 
+def test_it_reads_handling_advice_per_level_and_the_people_side_s_numbers():
+    pack = load_pack(PACK)
+    assert pack.handling_for("2").must_not[0].startswith("Skickas med vanlig e-post")
+    assert pack.handling_for("0").must_not == ()
+    assert pack.handling_for(None).may == ()
+    assert pack.handling_for("9").may == ()  # a level the pack does not know has no advice
+    assert (pack.training_awareness_renewal_months, pack.training_max_untrained_percent) == (24, 20)
+    assert (pack.exception_max_months, pack.exception_review_before_days, pack.maintenance_notice_days) == (12, 30, 5)
+
+
 def test_it_takes_risk_levels_from_the_matrix_not_a_formula():
     pack = load_pack(PACK)
     assert pack.risk_level(1, 1).name == "Låg"
@@ -94,6 +104,17 @@ def test_it_takes_risk_levels_from_the_matrix_not_a_formula():
         ('secrecy_marking = "Uppgifterna', '#secrecy_marking = "', "documents.secrecy_marking", "saknas"),
         ("OSL 18 kap. 8 §", "OSL 18 kap. 8 §" + "x" * 200, "documents.secrecy_marking", "högst 200 tecken"),
         ("OSL 18 kap. 8 §", "OSL\\n18 kap. 8 §", "documents.secrecy_marking", "en rad"),
+        ('level = "3"\nmay', 'level = "7"\nmay', "classification.handling[3].level", "ingen nivå"),
+        ('level = "3"\nmay', 'level = "2"\nmay', "classification.handling[3].level", "mer än en gång"),
+        ("must_not = []", "must_not = [3]", "classification.handling[0].must_not[0]", "text"),
+        (
+            "awareness_renewal_months = 24",
+            "awareness_renewal_months = 0",
+            "training.awareness_renewal_months",
+            "1 eller",
+        ),
+        ("max_untrained_percent = 20", "max_untrained_percent = 120", "training.max_untrained_percent", "0–100"),
+        ("notice_days = 5", "#notice_days = 5", "maintenance.notice_days", "saknas"),
     ],
 )
 def test_it_rejects_a_broken_pack_naming_the_key(pack_copy, old, new, key, problem):

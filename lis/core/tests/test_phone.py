@@ -38,7 +38,7 @@ STICKING_OUT = """() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node && out.length < 5; node = walker.nextNode()) {
         const parent = node.parentElement;
-        if (!parent || parent.closest(".table-scroll, .main-nav ul")) continue;
+        if (!parent || parent.closest(".table-scroll, .main-nav ul, .sub-nav ul")) continue;
         const range = document.createRange();
         range.selectNodeContents(node);
         const box = node.nodeType === Node.TEXT_NODE ? range.getBoundingClientRect() : node.getBoundingClientRect();

@@ -39,7 +39,7 @@ def register(personas, amal, vendor, make_system):
         sensitive_personal_data=True,
         secrecy=True,
         secrecy_provision="26 kap. 1 § OSL",
-        platform="Webb",
+        platforms=[services.platform_create(actor=None, name="Webb", kind="other")],
         tags="omsorg, socialtjänst",
         no_consumers=True,
     )

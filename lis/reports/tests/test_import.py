@@ -83,7 +83,12 @@ def test_it_updates_an_edited_cell_and_records_the_change(register, personas):
         "hybrid",
         "mobil, omsorg",
     )
-    entry = ChangeLogEntry.objects.get(action="update", object_type="systems.informationsystem", object_id=str(vaf.pk))
+    entry = ChangeLogEntry.objects.get(
+        action="update",
+        object_type="systems.informationsystem",
+        object_id=str(vaf.pk),
+        user=personas["coordinator_vaf"].user,
+    )
     assert entry.user == personas["coordinator_vaf"].user
     assert entry.changes["description"][1] == "Ny beskrivning"
     assert entry.changes["system_owner"] == [register["vendor"].pk, register["cloud"].pk]
@@ -97,7 +102,7 @@ def test_it_updates_an_edited_cell_and_records_the_change(register, personas):
         "unchanged": 0,
     }
     assert event.request_id == entry.request_id
-    assert not list((register_xlsx._upload_dir()).glob("*"))  # the upload is gone after apply
+    assert not list((register_xlsx.PENDING.directory()).glob("*"))  # the upload is gone after apply
 
 
 def test_it_creates_a_system_from_a_new_row(register, personas, amal):
@@ -196,7 +201,7 @@ def test_it_applies_all_or_nothing(register, personas):
     assert "Genomför importen" in review.content.decode()
     # Before the apply, the file on disk is swapped for one whose second row the service refuses.
     bad = edited(good, {(buf.pk, "Sekretess"): "Ja"})
-    data_path, _meta = register_xlsx._paths(token)
+    data_path, _meta = register_xlsx.PENDING._paths(token)
     data_path.write_bytes(bad)
     before = _state()
     # The good row is written before the bad one is refused, and then rolled back with it.

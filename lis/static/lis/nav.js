@@ -1,8 +1,10 @@
-// On a phone the main menu is one row that scrolls sideways: bring the current page's item into view.
-// Progressive enhancement only; the menu works without it.
+// On a phone the main menu and the sub-menu are rows that scroll sideways: bring the current
+// page's item into view. Progressive enhancement only; the menus work without it.
 document.addEventListener("DOMContentLoaded", () => {
-  const current = document.querySelector('.main-nav a[aria-current="page"]');
-  if (current && current.parentElement.parentElement.scrollWidth > current.parentElement.parentElement.clientWidth) {
-    current.scrollIntoView({ block: "nearest", inline: "center" });
+  for (const current of document.querySelectorAll('.main-nav a[aria-current="page"], .sub-nav a[aria-current="page"]')) {
+    const row = current.parentElement.parentElement;
+    if (row.scrollWidth > row.clientWidth) {
+      current.scrollIntoView({ block: "nearest", inline: "center" });
+    }
   }
 });

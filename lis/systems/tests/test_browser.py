@@ -16,13 +16,14 @@ from playwright.sync_api import expect
 from lis.browser import UI
 from lis.core.models import ChangeLogEntry
 from lis.reports import register_xlsx
+from lis.systems import services
 from lis.systems.models import InformationSet, InformationSystem
 
 pytestmark = pytest.mark.browser
 
 SYSTEM_NAME = "Procapita Testsystem"
 SET_NAME = "Journalanteckningar"
-NEW_PLATFORM = "Azure, Sverige Central"
+NEW_PLATFORM = "Azure Sverige Central"
 
 
 def _sheet_row(path: Path, system_pk: int) -> dict[str, object]:
@@ -174,6 +175,7 @@ def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, 
     assert not values["Plattform"]
 
     # 5. Change the platform in Excel and import the file: dry run first, then for real.
+    platform = services.platform_create(actor=None, name=NEW_PLATFORM, kind="other")
     workbook = openpyxl.load_workbook(exported)
     sheet = workbook[register_xlsx.SHEET_TITLE]
     headers = [cell.value for cell in sheet[register_xlsx.HEADER_ROW]]
@@ -196,7 +198,7 @@ def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, 
     expect(review_row).to_contain_text("Ändras: Plattform")
     ui.check()
     system.refresh_from_db()
-    assert system.platform == ""  # the dry run wrote nothing
+    assert not system.platforms.exists()  # the dry run wrote nothing
 
     with page.expect_navigation():
         page.get_by_role("button", name="Genomför importen").click()
@@ -206,16 +208,16 @@ def test_it_registers_classifies_exports_and_imports_a_system(ui: UI, personas, 
     page.locator("table.systems").get_by_role("link", name=SYSTEM_NAME).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(SYSTEM_NAME)
     facts = page.locator("dl.facts").first
-    expect(facts.locator("dt", has_text="Plattform")).to_be_visible()
+    expect(facts.locator("dt", has_text="Plattformar")).to_be_visible()
     expect(facts).to_contain_text(NEW_PLATFORM)
     ui.check()
 
     system.refresh_from_db()
-    assert system.platform == NEW_PLATFORM
+    assert list(system.platforms.all()) == [platform]
     assert not any((tmp_path / "media").rglob("*.xlsx")), "the applied upload is discarded"
     entry = ChangeLogEntry.objects.filter(
         object_type="systems.informationsystem", object_id=str(system.pk), action=ChangeLogEntry.Action.UPDATE
     ).first()
     assert entry is not None
     assert entry.user == personas["strategist"].user
-    assert entry.changes["platform"] == ["", NEW_PLATFORM]
+    assert entry.changes["platforms"] == [[], [platform.pk]]

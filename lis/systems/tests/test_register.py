@@ -161,7 +161,7 @@ def test_it_keeps_only_the_fact_of_security_protection_and_notifies(
 def test_it_lets_the_named_steward_edit_their_system_but_not_move_it(make_system, personas, amal):
     steward = personas["employee_vaf"]
     system = make_system(unit="BUF", system_steward=steward.person)
-    services.system_update(actor=steward.user, system=system, platform="Webb")
+    services.system_update(actor=steward.user, system=system, procurement_reference="UH-2026-1")
     with pytest.raises(PermissionDenied):
         services.system_update(actor=steward.user, system=system, unit=amal["units"]["VAF"])
     assert steward.client().get(reverse("systems:system_detail", args=[system.pk])).status_code == 200

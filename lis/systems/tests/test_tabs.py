@@ -28,6 +28,7 @@ def test_it_shows_the_registered_tabs_in_the_designed_order(personas, make_syste
         "Avtal",
         "Risker",
         "SUA",
+        "Drift",
         "Historik",
     ]
 
