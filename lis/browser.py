@@ -16,7 +16,7 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -42,6 +42,16 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 
 _axe = Axe()
+
+# Every Content-Security-Policy violation also reaches the console, whichever way the browser
+# reports it itself; every browser test fails on one (and on a Permissions-Policy complaint).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  console.error(`securitypolicyviolation: ${event.effectiveDirective} ${event.blockedURI} ${where}`);
+});
+"""
+COMPLAINTS = ("Content Security Policy", "securitypolicyviolation", "Permissions-Policy", "Permissions policy")
 
 
 def chromium_path() -> str | None:
@@ -94,6 +104,19 @@ class UI:
     base_url: str
     name: str
     shots: int = 0
+    # Console messages about the Content-Security-Policy or Permissions-Policy, on any page.
+    complaints: list[str] = field(default_factory=list)
+
+    def watch(self) -> None:
+        self.page.add_init_script(REPORT_VIOLATIONS)
+        self.page.on(
+            "console",
+            lambda message: (
+                self.complaints.append(f"{self.page.url}: {message.text}")
+                if any(word in message.text for word in COMPLAINTS)
+                else None
+            ),
+        )
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -108,8 +131,10 @@ class UI:
     def check(self) -> None:
         """Screenshot and axe the page as it is now: after every navigation and every htmx swap.
 
-        Also that the footer links the policy, which must be reachable from every page (POL-2.4)."""
+        Also that the footer links the policy, which must be reachable from every page (POL-2.4),
+        and that no page so far broke the Content-Security-Policy."""
         self.page.wait_for_load_state()
+        assert self.complaints == [], "\n".join(self.complaints)
         self.shots += 1
         SHOT_DIR.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=SHOT_DIR / f"{self.name}-{self.shots}.png", full_page=True)
@@ -132,6 +157,8 @@ def ui(browser: Browser, live_server, transactional_db, request: pytest.FixtureR
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        yield UI(page=page, base_url=live_server.url, name=re.sub(r"[^\w.-]+", "_", request.node.name))
+        ui = UI(page=page, base_url=live_server.url, name=re.sub(r"[^\w.-]+", "_", request.node.name))
+        ui.watch()
+        yield ui
     finally:
         context.close()

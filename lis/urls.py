@@ -18,7 +18,11 @@ urlpatterns = [
     path("informationshantering/", include("lis.classification.handling_urls")),
     path("efterlevnad/", include("lis.compliance.urls")),
     path("rapporter/", include("lis.reports.urls")),
+    path("api/v1/", include("lis.api.urls")),
     path("sprak/", login_not_required(set_language), name="set_language"),
+    # Single sign-on (lis.core.sso): allauth's OpenID Connect login and callback,
+    # /konto/oidc/<provider_id>/login/ and …/login/callback/ (no other allauth pages).
+    path("konto/", include("allauth.socialaccount.providers.openid_connect.urls")),
 ]
 
 handler403 = "lis.core.views.permission_denied"

@@ -24,7 +24,9 @@ from .clientip import client_ip
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    record_event("login", user=user, details={"ip": client_ip(request)})
+    # An SSO login adds how it came (lis.core.sso): method, provider and the IdP's amr/acr.
+    details = {"ip": client_ip(request), **getattr(request, "lis_login_details", {})}
+    record_event("login", user=user, details=details)
 
 
 @receiver(user_logged_out)

@@ -6,6 +6,7 @@ member is read with a bound."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import defusedxml.sax
+import openpyxl
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -445,3 +447,48 @@ def check_spreadsheet(
             _("Textfilen är inte sparad som UTF-8. Spara den som CSV UTF-8 och försök igen.")
         ) from exc
     return "csv"
+
+
+def read_table(data: bytes, kind: str, *, max_rows: int) -> list[list[Any]]:
+    """The cells of an import file `check_spreadsheet` accepted, row by row: the first sheet of a
+    .xlsx (values, not formulas), or a .csv in UTF-8 (with or without BOM) separated by ";" or
+    ",". Raises RefusedSpreadsheet (in the user's language) for an unreadable file or one with
+    more than `max_rows` rows."""
+    too_many = RefusedSpreadsheet(_("Filen har fler än %(max)s rader. Dela upp den i flera filer.") % {"max": max_rows})
+    if kind != "xlsx":
+        text = data.decode("utf-8-sig")
+        sample = text[:4096]
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=";,").delimiter
+        except csv.Error:
+            first = sample.splitlines()[0] if sample else ""
+            delimiter = ";" if first.count(";") >= first.count(",") else ","
+        try:
+            rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        except csv.Error as exc:
+            raise RefusedSpreadsheet(_("Textfilen kunde inte läsas som CSV: %(error)s") % {"error": exc}) from exc
+        if len(rows) > max_rows:
+            raise too_many
+        return rows
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    except Exception as exc:  # openpyxl raises many kinds of exception for a broken file
+        raise RefusedSpreadsheet(_("Filen kunde inte läsas som en Excel-arbetsbok.")) from exc
+    try:
+        if not workbook.worksheets:
+            raise RefusedSpreadsheet(_("Arbetsboken har inget blad."))
+        sheet = workbook.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > max_rows:
+                raise too_many
+        return rows
+    except RefusedSpreadsheet:
+        raise
+    except Exception as exc:
+        raise RefusedSpreadsheet(_("Filen kunde inte läsas som en Excel-arbetsbok.")) from exc
+    finally:
+        workbook.close()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import extensions, services
+from . import extensions, services, sso
 from .forms import ChangeLogFilterForm, LoginForm, PasswordChangeForm, call_service
 from .models import ChangeLogEntry, Notification
 from .pack import get_pack
@@ -61,6 +61,10 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The kommun's identity provider (lis.core.sso), when LIS_OIDC_ISSUER configures one.
+        return super().get_context_data(**kwargs) | {"sso_providers": sso.login_buttons(self.request)}
 
 
 login_view = login_not_required(LoginView.as_view())

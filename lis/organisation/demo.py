@@ -78,6 +78,22 @@ DEMO_LOGINS = [
     ("medarbetare", "Ali", "Hassan", "Handläggare", "VAF", "employee", []),
 ]
 
+# The demo logins' anställningsnummer in the invented HR system (demo/hr-export.csv); förtroendevalda
+# are not employed and have none.
+DEMO_EMPLOYEE_NUMBERS = {
+    "strateg": "1001",
+    "admin": "1002",
+    "itchef": "1003",
+    "kommundirektor": "1004",
+    "signalskydd": "1005",
+    "hr": "1006",
+    "chef.buf": "1007",
+    "samordnare.vaf": "1008",
+    "representant.tff": "1009",
+    "chef.vaf": "1011",
+    "medarbetare": "1012",
+}
+
 # People without logins who hold the remaining roles (SÅAB deliberately lacks an E-råd
 # representative, so that Efterlevnad has a finding for POL-3.4).
 DEMO_ROLE_HOLDERS = [
@@ -195,6 +211,9 @@ def load_demo(*, generic_people: int = 60) -> list[tuple[str, str]]:
             )
         if person.user_id != user.pk:
             services.person_update(actor=None, person=person, user=user)
+        number = DEMO_EMPLOYEE_NUMBERS.get(username, "")
+        if number and not person.employee_number and not Person.objects.filter(employee_number=number).exists():
+            services.person_update(actor=None, person=person, employee_number=number)
         _assign(person, roles, units, boards)
         logins.append((username, ", ".join(str(r[0].label) for r in roles) or "Medarbetare utan särskild roll"))
     for first, last, title, unit_key, roles in DEMO_ROLE_HOLDERS:

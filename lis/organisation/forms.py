@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lis.core import access
@@ -10,8 +13,9 @@ from lis.core.access import Principal
 from lis.core.forms import DateInput, PickerWidget
 from lis.core.pack import get_pack
 
+from . import hr_sync
 from .models import Board, OrgUnit, Person, Role, RoleAssignment
-from .selectors import active_q, people_visible_to
+from .selectors import active_q, people_choices, people_visible_to
 
 
 def person_choice_label(principal: Principal | None, person: Person) -> str:
@@ -57,7 +61,7 @@ class BoardForm(forms.ModelForm):
 class UnitForm(forms.ModelForm):
     class Meta:
         model = OrgUnit
-        fields = ["name", "short_name", "kind", "parent", "governing_board", "function", "organisation_number"]
+        fields = ["name", "short_name", "code", "kind", "parent", "governing_board", "function", "organisation_number"]
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,11 +83,32 @@ class UnitForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["first_name", "last_name", "kind", "title", "unit", "email", "phone", "protected_identity"]
+        fields = [
+            "first_name",
+            "last_name",
+            "kind",
+            "title",
+            "unit",
+            "email",
+            "phone",
+            "employee_number",
+            "manager",
+            "protected_identity",
+        ]
 
     def __init__(self, *args, principal: Principal, **kwargs):
         super().__init__(*args, **kwargs)
         self.principal = principal
+        choices = people_choices(principal, self.instance.manager_id)
+        if self.instance.pk:
+            choices = choices.exclude(pk=self.instance.pk)
+        self.fields["manager"] = PersonChoiceField(
+            label=self.fields["manager"].label,
+            help_text=self.fields["manager"].help_text,
+            queryset=choices,
+            required=False,
+            principal=principal,
+        )
         units = OrgUnit.objects.filter(active_q())
         if not (principal.manages_everything or principal.has_role("hr")):
             units = units.filter(principal.unit_filter(manage=True))
@@ -131,6 +156,45 @@ class RoleAssignmentForm(forms.ModelForm):
         self.fields["board"].required = False
         if self.instance.pk:
             self.fields["person"].disabled = True
+
+
+class HrSyncForm(forms.Form):
+    file = forms.FileField(
+        label=_("Export från HR-systemet"),
+        help_text=_(
+            "En .csv (UTF-8, semikolon eller komma) eller .xlsx med kolumnen Anställningsnummer och gärna "
+            "Förnamn, Efternamn, E-post, Enhetskod, Chef, Slutdatum och Skyddad identitet. Högst %(max)s."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    end_missing = forms.BooleanField(
+        label=_("Avsluta personer som saknas i filen"),
+        help_text=_("Personer med anställningsnummer i LIS som inte finns i filen slutar idag."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "max": filesizeformat(hr_sync.max_upload_bytes())
+        }
+        self.data_bytes = b""
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = hr_sync.max_upload_bytes()
+        if upload.size is not None and upload.size > limit:
+            raise ValidationError(
+                gettext("Filen är för stor (%(size)s). Den får vara högst %(max)s.")
+                % {"size": filesizeformat(upload.size), "max": filesizeformat(limit)}
+            )
+        data = upload.read(limit + 1)
+        try:
+            hr_sync.read_rows(data, hr_sync.check_file(data, upload.name or ""))
+        except hr_sync.ImportFileError as exc:
+            raise ValidationError(exc.messages) from exc
+        self.data_bytes = data
+        return upload
 
 
 class PersonSearchForm(forms.Form):

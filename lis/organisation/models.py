@@ -124,6 +124,12 @@ class OrgUnit(models.Model):
     )
     function = models.CharField(_("funktion"), max_length=10, choices=Function.choices, blank=True, default="")
     organisation_number = models.CharField(_("organisationsnummer"), max_length=11, blank=True)
+    code = models.CharField(
+        _("enhetskod"),
+        max_length=40,
+        blank=True,
+        help_text=_("Enhetskod i HR-systemet; personer från HR-exporten knyts till enheten med den."),
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     ended_on = models.DateField(_("upphörde"), null=True, blank=True)
 
@@ -135,6 +141,12 @@ class OrgUnit(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind__in=["administration", "company"]) | Q(governing_board__isnull=False),
                 name="top_unit_has_board",
+            ),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=~Q(code=""),
+                name="unit_code_unique",
+                violation_error_message=_("Det finns redan en enhet med den enhetskoden."),
             ),
         ]
 
@@ -215,12 +227,35 @@ class Person(models.Model):
         help_text=_("POL-3.30: visas med pseudonym för alla utom administratörer och HR."),
     )
     ended_on = models.DateField(_("slutade"), null=True, blank=True)
+    employee_number = models.CharField(
+        _("anställningsnummer"),
+        max_length=40,
+        blank=True,
+        help_text=_("Numret i HR-systemet; personer från HR-exporten matchas på det."),
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("närmaste chef enligt HR"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("När den är angiven är den personens chef; annars förvaltningschefen eller VD för enheten."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         indexes = [models.Index(fields=["unit", "last_name"]), models.Index(fields=["last_name", "first_name", "id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_number"],
+                condition=~Q(employee_number=""),
+                name="person_employee_number_unique",
+                violation_error_message=_("Det finns redan en person med det anställningsnumret."),
+            ),
+        ]
 
     def __str__(self) -> str:
         # The real name: never rendered directly, always through core.access.person_label.

@@ -16,6 +16,21 @@ from . import services
 from .models import Board, OrgUnit
 
 
+def _check_codes(data: dict) -> None:
+    """Each unit's HR code (`code`) is used once: the HR sync finds units by it."""
+    seen: dict[str, str] = {}
+    for index, item in enumerate(data.get("units", [])):
+        code = str(item.get("code", "")).strip()
+        if not code:
+            continue
+        if code.casefold() in seen:
+            raise PackError(
+                f"units[{index}].code",
+                f"enhetskoden {code!r} för {item.get('short_name', '')} används redan av {seen[code.casefold()]}.",
+            )
+        seen[code.casefold()] = str(item.get("short_name", ""))
+
+
 @transaction.atomic
 def load_reference_organisation(path: Path | None = None) -> dict[str, int]:
     pack = get_pack()
@@ -23,6 +38,7 @@ def load_reference_organisation(path: Path | None = None) -> dict[str, int]:
     if path is None:
         raise PackError("reference.organisation", "saknas: ingen referensorganisation att läsa in.")
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    _check_codes(data)
     municipality = services.municipality_ensure()
     created = {"boards": 0, "units": 0}
 
@@ -47,6 +63,7 @@ def load_reference_organisation(path: Path | None = None) -> dict[str, int]:
             "governing_board": boards[item["board"]] if item.get("board") else None,
             "parent": units[item["parent"]] if item.get("parent") else None,
             "organisation_number": item.get("organisation_number", ""),
+            "code": str(item.get("code", "")).strip(),
         }
         if item["short_name"] not in units:
             units[item["short_name"]] = services.unit_create(actor=None, **fields)

@@ -143,22 +143,42 @@ def ancestor_paths(path: str) -> list[str]:
 
 
 def managers_of(people, *, on=None) -> dict[int, int | None]:
-    """Each person's chef (person id -> the chef's person id, None when they have none), in one
-    query: the förvaltningschef/VD (role unit_head) of the person's own unit or, when it has none,
-    of the nearest unit above it; never the person themself, so a chef's own chef is found from
-    the unit above. Not access-controlled: it says who decides for the person (POL-3.19, POL-3.20)."""
+    """Each person's chef (person id -> the chef's person id, None when they have none), in at
+    most two queries. The chef HR names (`Person.manager`, from the HR sync or set by hand) comes
+    first, while that chef has not left and is not the person themself. Otherwise the
+    förvaltningschef/VD (role unit_head) of the person's own unit or, when it has none, of the
+    nearest unit above it; never the person themself, so a chef's own chef is found from the
+    unit above. Not access-controlled: it says who decides for the person (POL-3.19, POL-3.20)."""
+    day = on or access.today()
     people = [person for person in people if person is not None]
+    named = {person.manager_id for person in people if person.manager_id is not None and person.manager_id != person.pk}
+    active_named = (
+        set(
+            Person.objects.filter(pk__in=named)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+            .values_list("pk", flat=True)
+        )
+        if named
+        else set()
+    )
+    result: dict[int, int | None] = {}
+    rest = []
+    for person in people:
+        if person.manager_id in active_named and person.manager_id != person.pk:
+            result[person.pk] = person.manager_id
+        else:
+            rest.append(person)
+    people = rest
     paths = {path for person in people if person.unit_id is not None for path in ancestor_paths(person.unit.path)}
     heads: dict[str, list[RoleAssignment]] = {}
     if paths:
         assignments = (
-            RoleAssignment.objects.active(on or access.today())
+            RoleAssignment.objects.active(day)
             .filter(role="unit_head", unit__path__in=paths, person__ended_on__isnull=True)
             .select_related("unit")
         )
         for assignment in assignments:
             heads.setdefault(assignment.unit.path, []).append(assignment)
-    result: dict[int, int | None] = {}
     for person in people:
         candidates = [
             assignment
@@ -179,11 +199,12 @@ def manager_of(person: Person, *, on=None) -> Person | None:
 
 def staff_of(p: Principal) -> QuerySet[Person]:
     """The people a chef answers for (POL-3.18): active people in the units the user heads
-    (unit_head), with their enheter. Everyone for those who see everything and for HR."""
+    (unit_head), with their enheter, and those HR names them chef of. Everyone for those who see
+    everything and for HR."""
     queryset = Person.objects.filter(active_q(), kind=Person.Kind.EMPLOYEE).select_related("unit")
     if p.sees_everything or p.has_role("hr"):
         return queryset
-    condition = Q(pk__in=[])
+    condition = Q(manager=p.person) if p.person is not None else Q(pk__in=[])
     for path in p.headed_unit_paths:
         condition |= Q(unit__path__startswith=path)
     return queryset.filter(condition)

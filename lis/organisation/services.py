@@ -97,7 +97,7 @@ def board_end(*, actor: User | None, board: Board, ended_on: datetime.date) -> B
 
 # --- units ----------------------------------------------------------------------------------
 
-UNIT_FIELDS = ("name", "short_name", "kind", "parent", "governing_board", "function", "organisation_number")
+UNIT_FIELDS = ("name", "short_name", "kind", "parent", "governing_board", "function", "organisation_number", "code")
 
 
 def _validate_unit_shape(unit: OrgUnit) -> None:
@@ -239,7 +239,24 @@ def current_mandate_period(anchor: str = MandatePeriod.Anchor.BOARD) -> MandateP
 
 # --- people ---------------------------------------------------------------------------------
 
-PERSON_FIELDS = ("first_name", "last_name", "kind", "title", "unit", "email", "phone", "protected_identity")
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "kind",
+    "title",
+    "unit",
+    "email",
+    "phone",
+    "protected_identity",
+    "employee_number",
+    "manager",
+)
+
+
+def _validate_person(person: Person) -> None:
+    person.employee_number = (person.employee_number or "").strip()
+    if person.manager_id is not None and person.pk is not None and person.manager_id == person.pk:
+        raise ValidationError({"manager": _("En person kan inte vara sin egen chef.")})
 
 
 @transaction.atomic
@@ -252,7 +269,7 @@ def person_create(*, actor: User | None, **fields: Any) -> Person:
             access.require(
                 p.sees_protected_identities, _("Endast HR och administratörer kan markera skyddad identitet.")
             )
-    return create_object(Person(municipality=municipality_get(), **values), actor=actor)
+    return create_object(Person(municipality=municipality_get(), **values), actor=actor, validate=_validate_person)
 
 
 @transaction.atomic
@@ -271,7 +288,7 @@ def person_update(*, actor: User | None, person: Person, **fields: Any) -> Perso
         if person.protected_identity and not p.sees_protected_identities:
             # Knowledge of the identity stays with HR (POL-3.30): others cannot edit it.
             access.require(False, _("Personen har skyddad identitet. Kontakta HR."))
-    return update_object(person, changes, actor=actor)
+    return update_object(person, changes, actor=actor, validate=_validate_person)
 
 
 @transaction.atomic

@@ -12,15 +12,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis.core import access
 from lis.core.forms import EndForm, call_service, cleaned, guard_stale
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed, selected_tab
 
+from . import hr_sync as sync
 from . import selectors, services
-from .forms import BoardForm, LoginCreateForm, PersonForm, PersonSearchForm, RoleAssignmentForm, UnitForm
+from .forms import (
+    BoardForm,
+    HrSyncForm,
+    LoginCreateForm,
+    PersonForm,
+    PersonSearchForm,
+    RoleAssignmentForm,
+    UnitForm,
+)
 from .models import MandatePeriod, OrgUnit, Person, Role
 
 OVERVIEW = ("oversikt", gettext_lazy("Översikt"))
@@ -232,6 +241,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "can_create": p.manages_everything or p.has_role("hr") or bool(p.managed_unit_paths),
+        "can_sync": sync.may_sync(p),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "organisation/_person_results.html", context)
@@ -249,6 +259,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **tab_context,
         "can_manage": access.can_manage_person(p, person=person) and not withheld,
         "withheld": withheld,
+        # The anställningsnummer: for those who manage the person; of a skyddad identitet only HR's
+        # and administrators' (POL-3.30).
+        "show_employee_number": access.can_manage_person(p, person=person)
+        and (not person.protected_identity or p.sees_protected_identities),
+        "hr_manager": person.manager if person.manager_id and not withheld else None,
     }
     assignments = [] if withheld else list(person.roles.select_related("unit", "board").order_by("-starts_on"))
     if tab == "roller":
@@ -439,3 +454,67 @@ def mandate_period_list(request: HttpRequest) -> HttpResponse:
             "periods": selectors.mandate_periods(),
         },
     )
+
+
+# --- people from the HR system ----------------------------------------------------------------
+
+
+def _require_sync(request: HttpRequest) -> None:
+    access.require(
+        sync.may_sync(request.principal), _("Bara administratörer och HR läser in personer från HR-systemet.")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hr_sync(request: HttpRequest) -> HttpResponse:
+    """Upload the HR system's export; the review shows what would change before anything does."""
+    _require_sync(request)
+    form = HrSyncForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        token = sync.PENDING.store(form.data_bytes, user=request.user, filename=form.cleaned_data["file"].name)
+        url = reverse("organisation:hr_sync_review", args=[token])
+        return redirect(url + ("?slut=1" if form.cleaned_data["end_missing"] else ""))
+    return render(request, "organisation/hr_sync.html", {"form": form})
+
+
+def _sync_review(request, result, *, token: str, filename: str, end_missing: bool, status: int = 200):
+    return render(
+        request,
+        "organisation/hr_sync_review.html",
+        {"result": result, "token": token, "filename": filename, "end_missing": end_missing},
+        status=status,
+    )
+
+
+@require_GET
+def hr_sync_review(request: HttpRequest, token: str) -> HttpResponse:
+    _require_sync(request)
+    upload = sync.PENDING.load(token, user=request.user)
+    if upload is None:
+        return render(request, "organisation/hr_sync_missing.html", status=404)
+    end_missing = request.GET.get("slut") == "1"
+    result = sync.run_sync(
+        upload.data, actor=request.user, filename=upload.filename, apply=False, end_missing=end_missing
+    )
+    return _sync_review(request, result, token=upload.token, filename=upload.filename, end_missing=end_missing)
+
+
+@require_POST
+def hr_sync_apply(request: HttpRequest) -> HttpResponse:
+    """Apply a reviewed upload, all or nothing, reading and checking the stored file again."""
+    _require_sync(request)
+    upload = sync.PENDING.load(request.POST.get("token", ""), user=request.user)
+    if upload is None:
+        return render(request, "organisation/hr_sync_missing.html", status=404)
+    end_missing = request.POST.get("end_missing") == "1"
+    result = sync.run_sync(
+        upload.data, actor=request.user, filename=upload.filename, apply=True, end_missing=end_missing
+    )
+    sync.PENDING.discard(upload.token)
+    if result.has_errors:
+        return _sync_review(request, result, token="", filename=upload.filename, end_missing=end_missing, status=409)
+    if result.applied:
+        messages.success(request, result.summary())
+    else:
+        messages.info(request, _("Inget ändrades: LIS stämmer redan med filen."))
+    return redirect("organisation:person_list")

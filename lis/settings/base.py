@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "lis.core",
     "lis.organisation",
     "lis.systems",
@@ -90,6 +92,7 @@ INSTALLED_APPS = [
     "lis.operations",
     "lis.reports",
     "lis.compliance",
+    "lis.api",
 ]
 
 MIDDLEWARE = [
@@ -278,3 +281,102 @@ LOGGING = {
     # WeasyPrint reports every rendering step at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+
+# REST API (lis.api): personal access tokens (Bearer) or the session, cursor pagination, a rate
+# per token, errors as {"detail": ...} in the language of Accept-Language.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lis.api.authentication.BearerTokenAuthentication",
+        "lis.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["lis.api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["lis.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api_token": os.environ.get("LIS_API_RATE", "600/min")},
+    "DEFAULT_PAGINATION_CLASS": "lis.api.pagination.PkCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "lis.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LIS REST-API",
+    "DESCRIPTION": "Registret över informationssystem med samma behörigheter som sidorna.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field named "status" with their own choices: one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "SystemStatusEnum": "lis.systems.models.InformationSystem.Status",
+        "ClassificationStatusEnum": "lis.classification.models.Classification.Status",
+        "AnalysisStatusEnum": "lis.risks.models.SecurityAnalysis.Status",
+        "PlanStatusEnum": "lis.plans.models.ActionPlan.Status",
+    },
+}
+
+
+# ---- Single sign-on with OpenID Connect (lis.core.sso, django-allauth) -------------------------
+# Off unless LIS_OIDC_ISSUER is set; local accounts (break-glass administrator, demo) always stay.
+# README: "Inloggning med kommunens identitetstjänst (OIDC)".
+def read_oidc_app(environ=os.environ) -> dict | None:
+    """allauth's app for the kommun's OpenID Connect provider, or None when SSO is off."""
+    issuer = environ.get("LIS_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return None
+    secret = environ.get("LIS_OIDC_CLIENT_SECRET", "")
+    if not secret and environ.get("LIS_OIDC_CLIENT_SECRET_FILE"):
+        secret = Path(environ["LIS_OIDC_CLIENT_SECRET_FILE"]).read_text(encoding="utf-8").strip()
+    client_id = environ.get("LIS_OIDC_CLIENT_ID", "").strip()
+    if not client_id or not secret:
+        raise ImproperlyConfigured(
+            "LIS_OIDC_ISSUER kräver LIS_OIDC_CLIENT_ID och LIS_OIDC_CLIENT_SECRET (eller LIS_OIDC_CLIENT_SECRET_FILE)."
+        )
+    return {
+        "provider_id": "kommun",
+        "name": environ.get("LIS_OIDC_NAME", "").strip() or "Kommunens inloggning",
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": issuer,
+            "scope": environ.get("LIS_OIDC_SCOPES", "openid profile email").split(),
+            "oauth_pkce_enabled": True,
+        },
+    }
+
+
+LIS_OIDC_APP = read_oidc_app()
+# The claim that names the Person: "email" (Person.email, case-insensitive) or any other claim
+# holding the employee number (Person.employee_number), e.g. "employee_number" or "employeeid".
+LIS_OIDC_CLAIM = os.environ.get("LIS_OIDC_CLAIM", "email").strip() or "email"
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "allauth.account.middleware.AccountMiddleware",
+)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "provider_class": "lis.core.sso.LisOpenIDConnectProvider",
+        "APPS": [LIS_OIDC_APP] if LIS_OIDC_APP else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "lis.core.sso.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "lis.core.sso.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+if LIS_OIDC_APP:
+    # The login button's form is answered with a redirect to the IdP, which form-action must allow.
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(LIS_OIDC_APP["settings"]["server_url"])
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_issuer.scheme}://{_issuer.netloc}"]
+# ---- end of single sign-on ----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -149,13 +149,27 @@ def _staff_q(p: Principal) -> Q:
     return condition
 
 
+def _hr_chef_q(prefix: str = "") -> Q:
+    """A condition on Person: HR names an active chef for them (`Person.manager`, who then
+    decides for them, lis.organisation.selectors.managers_of)."""
+    return (
+        Q(**{f"{prefix}manager__isnull": False})
+        & active_q(f"{prefix}manager__")
+        & ~Q(**{f"{prefix}manager": F(f"{prefix}pk" if prefix else "pk")})
+    )
+
+
 def my_staff(p: Principal) -> QuerySet[Person]:
     """The active employees whose chef the signed-in person is (`managers_of`), as a queryset
-    (no list of ids, however many they are)."""
-    if p.person is None or not p.headed_unit_paths:
+    (no list of ids, however many they are): those HR names them chef of, and those in the
+    units they head who have no active chef named by HR."""
+    if p.person is None:
         return Person.objects.none()
+    mine = Q(manager=p.person) & active_q("manager__")
+    if p.headed_unit_paths:
+        mine |= _staff_q(p) & ~_hr_chef_q()
     return (
-        Person.objects.filter(active_q(), _staff_q(p), kind=Person.Kind.EMPLOYEE)
+        Person.objects.filter(active_q(), mine, kind=Person.Kind.EMPLOYEE)
         .exclude(pk=p.person.pk)
         .select_related("unit")
         .order_by(*access.person_ordering(p))
@@ -279,11 +293,11 @@ def my_exceptions(p: Principal) -> QuerySet[PolicyException]:
 
 def to_decide(p: Principal) -> list[PolicyException]:
     """The pending requests whose person has the signed-in person as chef today (two queries)."""
-    if p.person is None or not p.headed_unit_paths:
+    if p.person is None:
         return []
     pending = list(
         _listed(PolicyException.objects.filter(status=Status.REQUESTED))
-        .filter(_headed_q(p, "person__unit__"))
+        .filter(_headed_q(p, "person__unit__") | Q(person__manager=p.person))
         .exclude(person=p.person)
         .select_related("person__unit")
         .order_by("requested_at", "pk")

@@ -9,14 +9,11 @@ read and checked again and applied all or nothing (nothing is written if any row
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -71,44 +68,11 @@ def check_file(data: bytes, filename: str = "") -> str:
         raise ImportFileError([exc.message]) from exc
 
 
-def _csv_rows(data: bytes) -> list[list[Any]]:
-    text = data.decode("utf-8-sig")
-    sample = text[:4096]
+def _raw_rows(data: bytes, kind: str) -> list[list[Any]]:
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        delimiter = ";" if first.count(";") >= first.count(",") else ","
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise ImportFileError([_("Textfilen kunde inte läsas som CSV: %(error)s") % {"error": exc}]) from exc
-
-
-def _xlsx_rows(data: bytes) -> list[list[Any]]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds of exception for a broken file
-        raise ImportFileError([_("Filen kunde inte läsas som en Excel-arbetsbok.")]) from exc
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError([_("Arbetsboken har inget blad.")])
-        sheet = workbook.worksheets[0]
-        if hasattr(sheet, "reset_dimensions"):
-            sheet.reset_dimensions()
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
-            if len(rows) > MAX_ROWS + HEADER_SCAN_ROWS:
-                raise _too_many()
-        return rows
-    except ImportFileError:
-        raise
-    except Exception as exc:
-        raise ImportFileError([_("Filen kunde inte läsas som en Excel-arbetsbok.")]) from exc
-    finally:
-        workbook.close()
+        return uploads.read_table(data, kind, max_rows=MAX_ROWS + HEADER_SCAN_ROWS)
+    except uploads.RefusedSpreadsheet as exc:
+        raise ImportFileError([exc.message]) from exc
 
 
 def _too_many() -> ImportFileError:
@@ -124,7 +88,7 @@ class SheetRow:
 
 
 def read_rows(data: bytes, kind: str) -> list[SheetRow]:
-    raw = _xlsx_rows(data) if kind == "xlsx" else _csv_rows(data)
+    raw = _raw_rows(data, kind)
     by_header = {alias: key for key, aliases in HEADERS.items() for alias in aliases}
     for header_index, row in enumerate(raw[:HEADER_SCAN_ROWS]):  # noqa: B007 (used after the loop)
         found = {}

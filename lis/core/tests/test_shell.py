@@ -93,3 +93,13 @@ def test_the_demo_loader_refuses_to_run_with_production_settings(tmp_path):
     )
     assert result.returncode != 0
     assert "produktion" in result.stderr
+
+
+def test_django_s_own_swedish_wording_wins_over_the_installed_packages_catalogues():
+    """Django REST framework and django-allauth translate some of Django's form messages
+    differently; LIS's Swedish catalogue (lis/locale/sv) keeps Django's wording on every form."""
+    from django.utils import translation
+
+    with translation.override("sv"):
+        assert translation.gettext("This field is required.") == "Detta fält måste fyllas i."
+        assert translation.gettext("Enter a valid email address.") == "Fyll i en giltig e-postadress."

@@ -98,3 +98,22 @@ def test_it_labels_a_state_the_same_in_the_register_and_on_the_person_page(peopl
     url = reverse("organisation:person_detail", args=[people["employee_vaf"].person.pk])
     assert "Granskas snart (test)" in client.get(url + "?flik=undantag").content.decode()
     assert selectors.state_text("") == ""
+
+
+def test_the_chef_hr_names_decides_and_has_the_person_among_their_staff(people, amal):
+    """With the HR sync, HR may name a person's chef (Person.manager); that chef then decides
+    their exceptions and lists them as staff, and the unit's förvaltningschef no longer does."""
+    from lis.organisation import services as org_services
+
+    teamleader = make_persona(amal, "teamleader", unit="VAF", roles=[])
+    employee = people["employee_vaf"]
+    org_services.person_update(actor=None, person=employee.person, manager=teamleader.person)
+    request = ask(employee)
+    lead, vaf = principal_for(teamleader.user), principal_for(people["chef_vaf"].user)
+    assert [e.pk for e in selectors.to_decide(lead)] == [request.pk]
+    assert selectors.to_decide(vaf) == []
+    assert employee.person in selectors.my_staff(lead)
+    assert employee.person not in selectors.my_staff(vaf)
+    staff = set(selectors.my_staff(vaf).values_list("pk", flat=True))
+    assert staff == _everyone_whose_chef_is(people["chef_vaf"].person)
+    grant(teamleader, request)
