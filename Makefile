@@ -12,10 +12,13 @@ LIS_DEBUG ?= 0
 
 .PHONY: run test install secrets migrate demo demo-reset bench messages lint check-deploy clean
 
-## make run: install, migrate the embedded SQLite database, load Åmål and the demo data, serve.
+## make run: install, migrate the embedded SQLite database, load Åmål and the demo data, serve;
+## the worker for long jobs (PDF reports, big exports) runs beside the server and stops with it.
 run: install secrets
 	$(BIN)/python manage.py migrate --no-input -v 0
 	LIS_DEMO=1 $(BIN)/python manage.py load_demo --port $(PORT)
+	LIS_DEMO=1 LIS_DEBUG=$(LIS_DEBUG) $(BIN)/python manage.py worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	LIS_DEMO=1 LIS_DEBUG=$(LIS_DEBUG) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite (browser tests need Debian's chromium; under CI=true they must run).

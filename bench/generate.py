@@ -43,6 +43,7 @@ from django.db import connection, models, transaction
 
 from bench.gen_operations import step_operations
 from bench.gen_register import step_platforms
+from bench.gen_reviews import step_reviews
 from bench.gen_staff import step_staff
 from bench.gen_training import step_training
 from lis.core import access
@@ -1146,6 +1147,7 @@ STEPS: list[tuple[str, Step]] = [
     ("incidents", step_incidents),
     ("training", step_training),
     ("operations", step_operations),
+    ("reviews", step_reviews),
     ("changelog", step_changelog),
 ]
 

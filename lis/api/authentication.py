@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from lis.core import mfa
 from lis.core.backends import LisModelBackend
 
 from . import selectors, services
@@ -40,3 +41,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
 
 class SessionAuthentication(authentication.SessionAuthentication):
     """The login session (with its CSRF check on writes), for a signed-in user's browser."""
+
+    def authenticate(self, request):
+        # A session whose login still owes the required second factor (lis.core.mfa) is not one.
+        if mfa.session_falls_short(request._request):
+            return None
+        return super().authenticate(request)

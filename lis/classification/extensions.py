@@ -84,3 +84,55 @@ def _attention(request) -> list[Attention]:
 
 
 register_attention("classification", _attention)
+
+
+# --- recurring reviews (issue 15): classification reviews as deadlines -------------------------
+
+
+def _classification_reviews(until):
+    """Every fastställd classification whose review falls on or before `until`: one query. For
+    the system's ansvarig chef (else the unit's samordnare)."""
+    from django.utils.translation import gettext as _
+
+    from lis.core.deadlines import Deadline
+    from lis.core.pack import get_pack
+    from lis.systems.reviews import PathTemplate, next_review
+
+    from .services import classification_reviews_due
+
+    months = get_pack().classification_review_interval_months
+    url = PathTemplate("systems:system_detail", suffix="?flik=klassning")
+    title = _("Granska klassningen av %(set)s i %(system)s")
+    rows = classification_reviews_due(until).values_list(
+        "pk",
+        "information_set__name",
+        "information_set__system_id",
+        "information_set__system__name",
+        "information_set__system__unit_id",
+        "information_set__system__responsible_manager_id",
+        "review_base",
+    )
+    for pk, set_name, system_id, system_name, unit_id, manager_id, base in rows.order_by("pk"):
+        due = next_review(base, months)
+        yield Deadline(
+            kind="classification.review",
+            key=f"classification.review:{pk}:{due.isoformat()}",
+            title=title % {"set": set_name, "system": system_name},
+            due=due,
+            url=url(system_id),
+            responsible_id=manager_id,
+            unit_id=unit_id,
+            object_type="classification.classification",
+            object_id=str(pk),
+        )
+
+
+def _register_review_deadlines() -> None:
+    from lis.core.deadlines import DeadlineKind, register_deadline_kind
+
+    register_deadline_kind(
+        DeadlineKind("classification.review", _("Granskning av klassningar"), _classification_reviews)
+    )
+
+
+_register_review_deadlines()

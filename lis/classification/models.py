@@ -3,12 +3,17 @@ pack's scale, proposed by one person and fastställd by another."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lis.core.pack import get_pack
 from lis.systems.models import InformationSet
+from lis.systems.reviews import next_review
 
 
 class Classification(models.Model):
@@ -54,6 +59,18 @@ class Classification(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField(_("fastställd"), null=True, blank=True)
+    # POL-3.31: the fastställd classification is reviewed every pack interval ("Granskad"),
+    # counted from its approval or its last review.
+    last_reviewed_on = models.DateField(_("senast granskad"), null=True, blank=True, editable=False)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -79,6 +96,20 @@ class Classification(models.Model):
 
     def __str__(self) -> str:
         return " ".join(f"{aspect}{level}" for aspect, level in self.levels.items())
+
+    @property
+    def review_base(self) -> datetime.date | None:
+        """What the next review counts from: the last review, else the approval (None: not fastställd)."""
+        if self.last_reviewed_on is not None:
+            return self.last_reviewed_on
+        return timezone.localdate(self.approved_at) if self.approved_at is not None else None
+
+    @property
+    def review_due(self) -> datetime.date | None:
+        """Nästa granskning of a fastställd classification (pack: classification.review_interval_months)."""
+        if self.status != self.Status.APPROVED:
+            return None
+        return next_review(self.review_base, get_pack().classification_review_interval_months)
 
     @staticmethod
     def changelog_redactions(ids: list[int]) -> dict[int, set[str]]:

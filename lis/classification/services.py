@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from lis.core.notifications import notify
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
 from lis.organisation.models import Role, RoleAssignment
+from lis.systems import reviews
 from lis.systems.models import InformationSet, InformationSystem
 
 from .models import Classification
@@ -348,3 +350,53 @@ def removal_return(*, actor: User, removal: Removal, reason: str) -> Information
     record_delete(removal, user=actor)
     removal.delete()
     return removal.information_set
+
+
+# --- recurring reviews (issue 15, POL-3.31): "Granskad" -----------------------------------------
+
+
+def classifications_with_review_base(queryset=None):
+    """Classifications annotated with `review_base`: the last review, else the approval day."""
+    queryset = Classification.objects.all() if queryset is None else queryset
+    return queryset.annotate(review_base=Coalesce("last_reviewed_on", TruncDate("approved_at")))
+
+
+def classification_reviews_due(until, queryset=None):
+    """Fastställda classifications of information in the register (systems not avvecklade,
+    information not säkerhetsskyddad) whose review falls on or before `until`: one query."""
+    months = get_pack().classification_review_interval_months
+    return (
+        classifications_with_review_base(queryset)
+        .filter(status=Status.APPROVED, information_set__security_protected=False)
+        .exclude(information_set__system__status=InformationSystem.Status.DECOMMISSIONED)
+        .filter(review_base__lt=reviews.base_cutoff(until, months))
+    )
+
+
+@transaction.atomic
+def classification_review(
+    *, actor: User | None, classification: Classification, note: str = "", on=None
+) -> Classification:
+    """The fastställd classification is reviewed and still right: record the review (today, or
+    an earlier day it was made; never the future) and move the next review by the pack's
+    interval. Who may propose a classification for the system may review it; a changed
+    classification is proposed and fastställd instead."""
+    classification = _locked(classification)
+    _require_manage(actor, classification.information_set)
+    if classification.status != Status.APPROVED:
+        raise ValidationError(_("Bara en fastställd klassning granskas."))
+    if classification.information_set.security_protected:
+        raise ValidationError(_("Säkerhetsskyddsklassificerad information klassas inte i LIS (POL-3.24)."))
+    reviewed_on = reviews.review_day(on, access.today(), classification.review_base)
+    note = reviews.note_text(note)
+    next_due = reviews.next_review(reviewed_on, get_pack().classification_review_interval_months)
+    reviews.review_record(
+        classification,
+        actor=actor,
+        what="classification",
+        changes={"last_reviewed_on": reviewed_on, "last_reviewed_by": actor},
+        reviewed_on=reviewed_on,
+        next_due=next_due,
+        note=note,
+    )
+    return classification

@@ -19,6 +19,7 @@ urlpatterns = [
     path("klassning/<int:set_pk>/", views.classification_edit, name="classification_edit"),
     path("klassning/forslag/<int:pk>/faststall/", views.classification_approve, name="classification_approve"),
     path("klassning/forslag/<int:pk>/aterfor/", views.classification_return, name="classification_return"),
+    path("klassning/granskning/<int:pk>/", views.classification_review, name="classification_review"),
     path("klassning/borttagning/<int:pk>/godkann/", views.removal_approve, name="removal_approve"),
     path("klassning/borttagning/<int:pk>/avsla/", views.removal_return, name="removal_return"),
 ]

@@ -14,6 +14,7 @@ from lis.core import access
 from lis.core.forms import call_service, guard_stale
 from lis.core.pack import get_pack
 from lis.core.viewhelpers import form_page
+from lis.systems import reviews
 from lis.systems.forms import ClassificationForm, ReasonForm
 from lis.systems.models import InformationSet
 from lis.systems.selectors import system_get
@@ -237,4 +238,19 @@ def handling_advice(request: HttpRequest) -> HttpResponse:
             "email_text": policy_text("POL-3.21"),
             "protected_text": policy_text("POL-3.24"),
         },
+    )
+
+
+@require_POST
+def classification_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "Granskad" button on a fastställd classification (issue 15): who may see the system
+    finds it (404 otherwise), who may propose a classification for it may review it (403)."""
+    classification = get_object_or_404(Classification.objects.select_related("information_set"), pk=pk)
+    system_get(request.principal, classification.information_set.system_id)
+    return reviews.review_post(
+        request,
+        lambda note: (
+            services.classification_review(actor=request.user, classification=classification, note=note).review_due
+        ),
+        _back(classification.information_set),
     )

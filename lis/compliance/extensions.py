@@ -1,9 +1,13 @@
-"""The start page's compliance summary (lis.core.extensions "attention")."""
+"""The start page's compliance summary and the signed-in person's own deadlines (lis.core.extensions
+"attention", from lis.core.deadlines through lis.compliance.deadlines)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -85,3 +89,90 @@ def _attention(request) -> list[Attention]:
 
 
 register_attention("compliance", _attention)
+
+
+# --- The person's own deadlines (lis.core.deadlines, issue 15) ----------------------------------
+
+# How far ahead the start page shows what is coming (a kind may ask to be told earlier:
+# Deadline.notice_from).
+HORIZON_DAYS = 14
+
+
+def deadline_lines(deadlines: list, *, now, today) -> list[Attention]:
+    """The start page's lines for one person's deadlines: per kind, one line for what is overdue
+    and one for what is coming (the deadline itself when it is alone, else how many, linking to
+    the kind's list), each saying in words whether it is late."""
+    from lis.core import deadlines as registry
+
+    horizon = today + datetime.timedelta(days=HORIZON_DAYS)
+    kinds = {kind.key: kind for kind in registry.kinds()}
+    overdue: dict[str, list] = {}
+    coming: dict[str, list] = {}
+    for deadline in deadlines:
+        kind = kinds.get(deadline.kind)
+        if kind is None:  # no longer registered (a resolution kept from before a restart)
+            continue
+        if kind.appointment:
+            if deadline.due_at is not None and deadline.due_at <= now:
+                continue
+            late = False
+        else:
+            late = deadline.is_overdue(now)
+        if late:
+            overdue.setdefault(deadline.kind, []).append(deadline)
+        elif deadline.due <= horizon or (deadline.notice_from is not None and deadline.notice_from <= today):
+            coming.setdefault(deadline.kind, []).append(deadline)
+    lines = []
+    for tone, groups in (("overdue", overdue), ("due", coming)):
+        for key, found in groups.items():
+            kind = kinds[key]
+            first = found[0]
+            if len(found) == 1:
+                text = _("%(title)s – %(date)s") % {"title": first.title, "date": _when(first)}
+                url = first.url
+            elif tone == "overdue":
+                text = ngettext(
+                    "%(kind)s: %(count)s är försenad, den första %(date)s.",
+                    "%(kind)s: %(count)s är försenade, den första %(date)s.",
+                    len(found),
+                ) % {"kind": kind.label, "count": len(found), "date": _when(first)}
+                url = kind.list_url() if kind.list_url else first.url
+            elif kind.appointment:
+                text = ngettext(
+                    "%(kind)s: %(count)s kommande, först %(date)s.",
+                    "%(kind)s: %(count)s kommande, först %(date)s.",
+                    len(found),
+                ) % {"kind": kind.label, "count": len(found), "date": _when(first)}
+                url = kind.list_url() if kind.list_url else first.url
+            else:
+                text = ngettext(
+                    "%(kind)s: %(count)s ska vara klar snart, den första %(date)s.",
+                    "%(kind)s: %(count)s ska vara klara snart, den första %(date)s.",
+                    len(found),
+                ) % {"kind": kind.label, "count": len(found), "date": _when(first)}
+                url = kind.list_url() if kind.list_url else first.url
+            lines.append(Attention(text, url, group="mine", tone=tone, order=kind.order))
+    return lines
+
+
+def _when(deadline) -> str:
+    if deadline.due_at is not None:
+        return timezone.localtime(deadline.due_at).strftime("%Y-%m-%d %H:%M")
+    return deadline.due.isoformat()
+
+
+def _deadlines_attention(request) -> list[Attention]:
+    """The signed-in person's own deadlines (lis.compliance.deadlines): what they are
+    responsible for, what fell to them as samordnare or strateg, and what they are told of.
+    One query (the change log's head) while the kept resolution holds."""
+    from .deadlines import deadlines_for
+
+    p = request.principal
+    if not p.is_authenticated or p.person is None:
+        return []
+    today = access.today()
+    found = deadlines_for(p.person, today + datetime.timedelta(days=HORIZON_DAYS))
+    return deadline_lines(found, now=timezone.now(), today=today)
+
+
+register_attention("deadlines", _deadlines_attention)

@@ -237,3 +237,63 @@ class PasswordChangeForm(forms.Form):
         if data.get("new_password1") and data.get("new_password2") and data["new_password1"] != data["new_password2"]:
             self.add_error("new_password2", _("Lösenorden är inte lika."))
         return data
+
+
+# --- two-step verification (lis.core.mfa) ------------------------------------------------------
+
+
+class MfaCodeForm(forms.Form):
+    """The second step of a login: a code from the app or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Kod"),
+        max_length=20,
+        help_text=_("Sex siffror från appen, eller en av dina reservkoder."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+
+class TotpActivateForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kod från appen"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class WebAuthnAddForm(forms.Form):
+    name = forms.CharField(
+        label=_("Namn på nyckeln"),
+        max_length=100,
+        required=False,
+        help_text=_("Så att du känner igen den, t.ex. ”Blå nyckel” eller ”Telefonen”."),
+    )
+    credential = forms.JSONField(widget=forms.HiddenInput, required=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["credential"].error_messages["required"] = _(
+            "Nyckeln har inte registrerats. Tryck på Registrera nyckel och följ anvisningarna i webbläsaren."
+        )
+
+
+class WebAuthnAssertForm(forms.Form):
+    credential = forms.JSONField(widget=forms.HiddenInput, required=True)
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ditt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Bekräfta med ditt lösenord."),
+    )
+
+
+class MfaResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("T.ex. ”Tappat telefonen, identitet kontrollerad av IT-support”. Sparas i historiken."),
+    )

@@ -8,6 +8,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -98,6 +99,40 @@ class PasswordChangeRequiredMiddleware:
         if request.resolver_match.view_name in self.ALLOWED or not getattr(view_func, "login_required", True):
             return None
         target = reverse("core:password_change")
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(target)
+        return redirect(target)
+
+
+class MfaRequiredMiddleware:
+    """A local login whose role the setting requires two-step verification of
+    (settings.LIS_MFA_REQUIRED_ROLES, lis.core.mfa) reaches only the set-up pages, logout and the
+    pages open to everyone until this session's login has passed a second factor. A login that
+    already has one but got in without it (a session from before it was required) must log in
+    again. SSO logins rely on the identity provider's MFA."""
+
+    SETUP = frozenset(
+        {"core:mfa", "core:mfa_totp", "core:mfa_totp_qr", "core:mfa_webauthn", "core:logout", "core:password_change"}
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from . import mfa  # allauth's models are ready only after the apps
+
+        if not getattr(view_func, "login_required", True) or not mfa.session_falls_short(request):
+            return None
+        if mfa.is_enabled(request.user):
+            target = reverse("core:login")
+            logout(request)
+        elif request.resolver_match.view_name in self.SETUP:
+            return None
+        else:
+            target = reverse("core:mfa")
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(target)
         return redirect(target)

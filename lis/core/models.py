@@ -131,3 +131,68 @@ class FrozenRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableError(f"{type(self).__name__} is evidence and is never removed.")
+
+
+class BackgroundJob(models.Model):
+    """A document built by the worker for one person (issue 15, item 5): the nämnd report, a
+    riskmatris, the whole kommun's register. It records what was asked for (kind and
+    parameters), by whom, how far it has come, and the file once it is ready. The file is only
+    reused for the same person, kind and parameters while the data it was built from (the change
+    log's data head), the policy pack and the day are the same (lis.core.jobs)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("I kö")
+        RUNNING = "running", _("Pågår")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    kind = models.CharField(_("slag"), max_length=50)
+    params = models.JSONField(_("parametrar"), default=dict)
+    # sha256 of the canonical JSON of params: what the cache compares.
+    params_key = models.CharField(max_length=64)
+    # The language the document is written in: that of the request that asked for it.
+    language = models.CharField(max_length=10)
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="background_jobs")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("förlopp"), default=0)
+    progress_message = models.CharField(_("förloppsmeddelande"), max_length=200, blank=True)
+    error_message = models.CharField(_("felmeddelande"), max_length=500, blank=True)
+    # What the document was (or will be) built from: the change log's data head, the pack's
+    # version and the day it was built on (documents print the date and what is overdue).
+    data_head = models.CharField(max_length=64)
+    pack_version = models.CharField(max_length=50, blank=True)
+    built_on = models.DateField()
+    # The finished document, kept in the database: the web server and the worker need no shared
+    # disk, backups hold it and nothing is written under the source tree.
+    result = models.BinaryField(null=True, blank=True, editable=False)
+    result_filename = models.CharField(_("filnamn"), max_length=255, blank=True)
+    result_content_type = models.CharField(max_length=100, blank=True)
+    result_size = models.PositiveIntegerField(null=True, blank=True)
+    # The worker: the django-tasks result id of the current attempt, who runs it (host:pid),
+    # when it last showed signs of life and how many times it was started.
+    task_id = models.CharField(max_length=64, blank=True)
+    worker = models.CharField(max_length=255, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("beställd"), auto_now_add=True)
+    started_at = models.DateTimeField(_("startad"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klar"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bakgrundsjobb")
+        verbose_name_plural = _("bakgrundsjobb")
+        indexes = [
+            models.Index(fields=["requested_by", "kind", "params_key"]),
+            models.Index(fields=["status", "heartbeat_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="core_backgroundjob_progress_max_100")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

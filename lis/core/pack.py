@@ -21,6 +21,8 @@ REQUIREMENT_KINDS = {"data", "rule", "flow", "rule+flow"}
 # A sekretess marking is printed in the page header of every PDF page and spreadsheet sheet;
 # Excel allows 255 characters in a header, including its formatting codes.
 SECRECY_MARKING_MAX_LENGTH = 200
+# A review interval longer than ten years is a typing error (months written as days).
+REVIEW_INTERVAL_MAX_MONTHS = 120
 
 
 class PackError(Exception):
@@ -139,6 +141,17 @@ class PolicyPack:
     exception_max_months: int = 12
     exception_review_before_days: int = 30
     maintenance_notice_days: int = 5
+    # Recurring reviews (issue 15, POL-3.31): months between two reviews of each kind of object.
+    classification_review_interval_months: int = 48
+    system_documentation_review_interval_months: int = 12
+    agreement_review_interval_months: int = 12
+    # [reminders] (issue 15): how far ahead digests look, the hour they go out, the weekday of
+    # the weekly ones (1 = Monday), how often a failed e-mail is tried, the calendar feed's reach.
+    reminder_horizon_days: int = 14
+    reminder_digest_hour: int = 7
+    reminder_weekly_weekday: int = 1
+    reminder_max_attempts: int = 5
+    reminder_calendar_days: int = 365
 
     def handling_for(self, level_key: str | None) -> HandlingAdvice:
         """The handling advice of a level (empty when the pack gives none or the level is unset)."""
@@ -368,10 +381,25 @@ def load_pack(path: Path) -> PolicyPack:
         if value < 1:
             raise PackError(dotted, "ska vara 1 eller större.")
         positive[dotted] = value
+    # Recurring reviews (issue 15, POL-3.31). The classification, system documentation and
+    # agreement intervals may be left out (a pack written before they existed): the defaults hold.
+    review_intervals = {}
+    for dotted, default in (
+        ("continuity.review_interval_months", ...),
+        ("routines.review_interval_months", ...),
+        ("classification.review_interval_months", 48),
+        ("systems.documentation_review_interval_months", 12),
+        ("agreements.review_interval_months", 12),
+    ):
+        value = r.get(dotted, int, default=default)
+        if not 1 <= value <= REVIEW_INTERVAL_MAX_MONTHS:
+            raise PackError(dotted, f"ska vara ett antal månader, 1–{REVIEW_INTERVAL_MAX_MONTHS}.")
+        review_intervals[dotted] = value
     max_untrained_percent = r.get("training.max_untrained_percent", int)
     if not 0 <= max_untrained_percent <= 100:
         raise PackError("training.max_untrained_percent", "ska vara 0–100.")
 
+    reminders = _reminders(r)
     secrecy_marking = r.get("documents.secrecy_marking", str).strip()
     if len(secrecy_marking) > SECRECY_MARKING_MAX_LENGTH or "\n" in secrecy_marking:
         raise PackError("documents.secrecy_marking", f"ska vara en rad med högst {SECRECY_MARKING_MAX_LENGTH} tecken.")
@@ -443,9 +471,9 @@ def load_pack(path: Path) -> PolicyPack:
         action_plan_sections=plan_sections,
         action_plan_period_anchor=period_anchor,
         continuity_sections=r.choices("continuity.sections"),
-        continuity_review_interval_months=r.get("continuity.review_interval_months", int),
+        continuity_review_interval_months=review_intervals["continuity.review_interval_months"],
         required_routines=r.choices("routines.required"),
-        routine_review_interval_months=r.get("routines.review_interval_months", int),
+        routine_review_interval_months=review_intervals["routines.review_interval_months"],
         council_min_meetings_per_year=r.get("council.min_meetings_per_year", int),
         mandate_length_years=r.get("mandate_period.length_years", int),
         reference_election_year=r.get("mandate_period.reference_election_year", int),
@@ -468,7 +496,33 @@ def load_pack(path: Path) -> PolicyPack:
         exception_max_months=positive["exceptions.max_months"],
         exception_review_before_days=positive["exceptions.review_before_days"],
         maintenance_notice_days=positive["maintenance.notice_days"],
+        classification_review_interval_months=review_intervals["classification.review_interval_months"],
+        system_documentation_review_interval_months=review_intervals["systems.documentation_review_interval_months"],
+        agreement_review_interval_months=review_intervals["agreements.review_interval_months"],
+        **reminders,
     )
+
+
+# [reminders] (issue 15): each key, its PolicyPack field, its default and its bounds (inclusive).
+REMINDER_KEYS: dict[str, tuple[str, int, int, int]] = {
+    "horizon_days": ("reminder_horizon_days", 14, 1, 366),
+    "digest_hour": ("reminder_digest_hour", 7, 0, 23),
+    "weekly_weekday": ("reminder_weekly_weekday", 1, 1, 7),
+    "max_attempts": ("reminder_max_attempts", 5, 1, 50),
+    "calendar_days": ("reminder_calendar_days", 365, 1, 1100),
+}
+
+
+def _reminders(r: _Reader) -> dict[str, int]:
+    """The optional [reminders] table: a pack without it, or without a key, gets the defaults."""
+    r.get("reminders", dict, default={})
+    values = {}
+    for key, (name, default, low, high) in REMINDER_KEYS.items():
+        value = r.get(f"reminders.{key}", int, default=default)
+        if not low <= value <= high:
+            raise PackError(f"reminders.{key}", f"ska vara {low}–{high}.")
+        values[name] = value
+    return values
 
 
 @cache

@@ -20,6 +20,7 @@ from django.dispatch import receiver
 
 from .changelog import record_event
 from .clientip import client_ip
+from .mfa import VERIFIED_KEY as MFA_VERIFIED_KEY
 
 
 @receiver(user_logged_in)
@@ -27,6 +28,10 @@ def _logged_in(sender, request, user, **kwargs):
     # An SSO login adds how it came (lis.core.sso): method, provider and the IdP's amr/acr.
     details = {"ip": client_ip(request), **getattr(request, "lis_login_details", {})}
     record_event("login", user=user, details=details)
+    # A login through the identity provider, or with a second factor, satisfies the two-step
+    # verification the setting may require (lis.core.middleware.MfaRequiredMiddleware).
+    if request is not None and (details.get("method") == "sso" or details.get("mfa")):
+        request.session[MFA_VERIFIED_KEY] = details.get("mfa") or "sso"
 
 
 @receiver(user_logged_out)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import extensions, services, sso
+from . import extensions, mfa, services, sso
 from .forms import ChangeLogFilterForm, LoginForm, PasswordChangeForm, call_service
 from .models import ChangeLogEntry, Notification
 from .pack import get_pack
@@ -65,6 +65,15 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         # The kommun's identity provider (lis.core.sso), when LIS_OIDC_ISSUER configures one.
         return super().get_context_data(**kwargs) | {"sso_providers": sso.login_buttons(self.request)}
+
+    def form_valid(self, form):
+        """The right password logs in, unless the login has two-step verification: then the
+        second step (lis.core.mfa) must follow before anything else is reachable."""
+        user = form.get_user()
+        if mfa.is_enabled(user):
+            mfa.begin_pending(self.request, user, self.get_success_url())
+            return redirect("core:login_mfa")
+        return super().form_valid(form)
 
 
 login_view = login_not_required(LoginView.as_view())

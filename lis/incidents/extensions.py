@@ -10,8 +10,9 @@ from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from lis.core.deadlines import Deadline, DeadlineKind, register_deadline_kind
 from lis.core.extensions import Panel, StandingItem, register_loader, register_panel, register_standing_item
 
 from . import selectors
@@ -109,3 +110,69 @@ register_panel("risks.risk", Panel("incidents/_risk_panel.html", _risk, order=60
 register_panel("risks.measure", Panel("incidents/_risk_panel.html", _measure, order=60, visible=_measure_visible))
 register_standing_item("incidents_since_last_meeting", incidents_since)
 register_loader("demo", "incidents", _load_demo)
+
+
+# --- Deadlines (lis.core.deadlines, issue 15) -------------------------------------------------
+# The legal reporting clocks (lis.incidents.clocks): each open deadline of a triggered clock of
+# an incident not yet closed, due at its exact moment, for the handler and the säkerhetsstrateg
+# (as the clocks' own notices are). Legal: sent at once, never batched.
+
+
+def _clock_deadlines(until) -> list[Deadline]:
+    """Three queries: the strategists, the clocks with their incidents, and their reports."""
+    from django.utils import timezone
+
+    from lis.core import changelog
+
+    from . import clocks
+    from .models import Clock
+
+    now = timezone.now()
+    strategist_ids = tuple(selectors.strategists().order_by("pk").values_list("pk", flat=True))
+    open_clocks = (
+        Clock.objects.filter(triggered=True, not_reporting_decided_at__isnull=True)
+        .exclude(incident__status=Incident.Status.CLOSED)
+        .select_related("incident")
+        .prefetch_related("reports")
+        .order_by("pk")
+    )
+    object_type = changelog.object_type_of(Incident)
+    found = []
+    for clock in open_clocks:
+        incident = clock.incident
+        for deadline in clocks.clock_deadlines(clock, now, noticed_at=incident.noticed_at):
+            if not deadline.is_open or deadline.due_at is None:
+                continue
+            due = clocks.local(deadline.due_at).date()
+            if due > until:
+                continue
+            found.append(
+                Deadline(
+                    kind="incidents.clock",
+                    key=f"incidents.clock:{clock.pk}:{deadline.key}:{deadline.due_at.isoformat()}",
+                    title=_("%(deadline)s till %(recipient)s: incident %(number)s")
+                    % {"deadline": deadline.name, "recipient": deadline.recipient, "number": incident.number},
+                    due=due,
+                    url=reverse("incidents:incident_detail", args=[incident.pk]),
+                    responsible_id=incident.handler_id,
+                    unit_id=incident.unit_id,
+                    object_type=object_type,
+                    object_id=str(incident.pk),
+                    due_at=deadline.due_at,
+                    legal=True,
+                    also_ids=strategist_ids,
+                )
+            )
+    return found
+
+
+register_deadline_kind(
+    DeadlineKind(
+        "incidents.clock",
+        gettext_lazy("Lagstadgade rapporteringsfrister"),
+        collect=_clock_deadlines,
+        legal=True,
+        order=10,
+        list_url=lambda: reverse("incidents:incident_list"),
+    )
+)

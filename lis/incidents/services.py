@@ -623,8 +623,9 @@ def _notice_message(deadline: clocks.Deadline, incident: Incident, stage: str) -
 
 
 def deadline_notices_send(now: datetime.datetime | None = None, *, sent: list[str] | None = None) -> int:
-    """Tell the assigned handler and every säkerhetsstrateg, in LIS and by e-mail, when a legal
-    deadline nears (fewer than the pack's warning hours left) and when it has passed: once per
+    """Tell the assigned handler and every säkerhetsstrateg in LIS when a legal deadline nears
+    (fewer than the pack's warning hours left) and when it has passed (the e-mail goes out at once
+    through lis.compliance.reminders, which reads the same clocks as legal deadlines): once per
     deadline and stage (DeadlineNotice), so running it twice sends nothing twice. Appends a line
     per notice to `sent`; returns the number of notices."""
     now = now or _now()
@@ -659,8 +660,8 @@ def deadline_notices_send(now: datetime.datetime | None = None, *, sent: list[st
                 notify(
                     recipients=recipients,
                     message=message,
-                    subject=message,
                     link=incident_link(incident),
+                    email=False,
                 )
                 record_event(
                     "incident_deadline_notice",

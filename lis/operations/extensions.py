@@ -1,6 +1,7 @@
 """What driftinformation adds to lower apps' pages (lis.core.extensions): the system page's Drift
-tab, the start page's lines (ongoing disruptions for everyone, planned work on one's own systems,
-and for IT-enheten planned work not yet notified) and the demo loader."""
+tab, the start page's lines (ongoing disruptions for everyone, planned work on one's own systems),
+the deadline to notify planned work (lis.core.deadlines: for the one who planned it) and the demo
+loader."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
+from lis.core.deadlines import Deadline, DeadlineKind, register_deadline_kind
 from lis.core.extensions import Attention, Tab, register_attention, register_loader, register_tab
 from lis.core.pack import get_pack
 from lis.systems.models import InformationSystem
@@ -95,49 +97,6 @@ def operations_attention(request) -> list[Attention]:
                     order=30,
                 )
             )
-    if selectors.can_manage_notices(p):
-        days = get_pack().maintenance_notice_days
-        unnotified = list(
-            ServiceNotice.objects.filter(
-                kind__in=selectors.PLANNED_KINDS,
-                status=ServiceNotice.Status.PLANNED,
-                notified_at__isnull=True,
-                starts_at__lte=now + datetime.timedelta(days=days + REMIND_BEFORE_DAYS),
-            ).values_list("starts_at", flat=True)
-        )
-        late = sum(1 for start in unnotified if start - now < datetime.timedelta(days=days))
-        coming = len(unnotified) - late
-        url = reverse("operations:overview")
-        if late:
-            lines.append(
-                Attention(
-                    ngettext(
-                        "%(count)s planerat arbete börjar om mindre än %(days)s dagar och är inte aviserat.",
-                        "%(count)s planerade arbeten börjar om mindre än %(days)s dagar och är inte aviserade.",
-                        late,
-                    )
-                    % {"count": late, "days": days},
-                    url,
-                    group="responsible",
-                    tone="overdue",
-                    order=30,
-                )
-            )
-        if coming:
-            lines.append(
-                Attention(
-                    ngettext(
-                        "%(count)s planerat arbete ska aviseras inom en vecka.",
-                        "%(count)s planerade arbeten ska aviseras inom en vecka.",
-                        coming,
-                    )
-                    % {"count": coming},
-                    url,
-                    group="responsible",
-                    tone="due",
-                    order=31,
-                )
-            )
     return lines
 
 
@@ -151,3 +110,68 @@ def _load_demo() -> list[str]:
 
 
 register_loader("demo", "operations", _load_demo)
+
+
+# --- Deadlines (lis.core.deadlines, issue 15) -------------------------------------------------
+# Planned work not yet notified (POL-3.28 "i god tid"): the pack's least notice before it starts
+# is the last day to tell the users, and it is told from REMIND_BEFORE_DAYS before that; for the
+# one who planned it, else IT-enheten's samordnare, else the säkerhetsstrateg.
+
+
+def _notice_deadlines(until) -> list[Deadline]:
+    """Planned maintenance and upgrades not notified, not yet started: two queries."""
+    from lis.core import changelog
+    from lis.organisation.models import OrgUnit
+
+    now = timezone.now()
+    days = datetime.timedelta(days=get_pack().maintenance_notice_days)
+    remind = datetime.timedelta(days=REMIND_BEFORE_DAYS)
+    rows = (
+        ServiceNotice.objects.filter(
+            kind__in=selectors.PLANNED_KINDS,
+            status=ServiceNotice.Status.PLANNED,
+            notified_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lt=timezone.make_aware(
+                datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min)
+            )
+            + days
+            + remind,
+        )
+        .order_by("starts_at", "pk")
+        .values_list("pk", "title", "starts_at", "created_by__person__id")
+    )
+    if not rows:
+        return []
+    it_unit = OrgUnit.objects.filter(function="it").order_by("path").values_list("pk", flat=True).first()
+    object_type = changelog.object_type_of(ServiceNotice)
+    found = []
+    for pk, title, starts_at, person_id in rows:
+        due = timezone.localtime(starts_at - days).date()
+        found.append(
+            Deadline(
+                kind="operations.notice",
+                key=f"operations.notice:{pk}:{starts_at.isoformat()}",
+                title=_("Avisera planerat arbete %(when)s: %(title)s")
+                % {"when": timezone.localtime(starts_at).strftime("%Y-%m-%d %H:%M"), "title": title},
+                due=due,
+                url=reverse("operations:notice_detail", args=[pk]),
+                responsible_id=person_id,
+                unit_id=it_unit,
+                object_type=object_type,
+                object_id=str(pk),
+                notice_from=due - remind,
+            )
+        )
+    return found
+
+
+register_deadline_kind(
+    DeadlineKind(
+        "operations.notice",
+        gettext_lazy("Planerat arbete att avisera"),
+        collect=_notice_deadlines,
+        order=90,
+        list_url=lambda: reverse("operations:overview"),
+    )
+)

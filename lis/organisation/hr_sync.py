@@ -27,9 +27,11 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from lis.core import access, uploads
+from lis.core import access, jobs, uploads
 from lis.core.changelog import record_event
 from lis.core.models import User
 
@@ -527,3 +529,60 @@ def run_sync(data: bytes, *, actor: User | None, filename: str, apply: bool, end
         return result
     result.applied = True
     return result
+
+
+# --- applying on the worker (lis.core.jobs; issue 15, item 5) ----------------------------------
+
+APPLY_JOB = "hr_sync_apply"
+MAX_SHOWN_ERRORS = 500
+
+
+def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Summary:
+    """The apply of a reviewed HR file, on the worker: params {"token", "end_missing"}. Checks
+    the person's access and re-reads and re-checks their stored upload, all or nothing."""
+    if not may_sync(access.principal_for(user)):
+        raise jobs.JobFailed(_("Bara administratörer och HR läser in personer från HR-systemet."))
+    token = params.get("token")
+    upload = PENDING.load(token if isinstance(token, str) else "", user=user)
+    if upload is None:
+        raise jobs.JobFailed(
+            _(
+                "Den uppladdade filen finns inte längre (den sparas i ett dygn). Ladda upp den igen och "
+                "granska inläsningen."
+            )
+        )
+    progress(10, _("Läser och kontrollerar filen"))
+    result = run_sync(
+        upload.data, actor=user, filename=upload.filename, apply=True, end_missing=params.get("end_missing") is True
+    )
+    PENDING.discard(upload.token)  # used, applied or refused; an unexpected error keeps it for a retry
+    if result.has_errors:
+        reasons = [*result.file_errors, *result.errors]
+        lines = reasons[:MAX_SHOWN_ERRORS]
+        if len(reasons) > MAX_SHOWN_ERRORS:
+            lines.append(_("… och %(count)s fel till.") % {"count": len(reasons) - MAX_SHOWN_ERRORS})
+        return jobs.Summary(
+            heading=_("Inläsningen genomfördes inte. Inget har ändrats."),
+            lines=(_("Rätta felen i filen och ladda upp den igen."), *lines),
+            ok=False,
+            link=reverse("organisation:hr_sync"),
+            link_label=_("Ladda upp en rättad fil"),
+        )
+    people = reverse("organisation:person_list")
+    if not result.applied:
+        return jobs.Summary(
+            heading=_("Inget ändrades: LIS stämmer redan med filen."), link=people, link_label=_("Till personerna")
+        )
+    return jobs.Summary(
+        heading=_("Inläsningen är genomförd"),
+        lines=(result.summary(), _("Fil: %(name)s") % {"name": upload.filename}),
+        link=people,
+        link_label=_("Till personerna"),
+    )
+
+
+def register_jobs() -> None:
+    """In OrganisationConfig.ready(): the worker applies HR files."""
+    jobs.register_document(
+        APPLY_JOB, apply_job, label=gettext_lazy("Inläsning av personer från HR-systemet"), summary=True
+    )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("personer/<int:pk>/andra/", views.person_edit, name="person_edit"),
     path("personer/<int:pk>/avsluta/", views.person_end, name="person_end"),
     path("personer/<int:pk>/inloggning/", views.person_login, name="person_login"),
+    path("personer/<int:pk>/tvastegsverifiering/", views.person_mfa_reset, name="person_mfa_reset"),
     path("roller/", views.role_list, name="role_list"),
     path("roller/ny/", views.role_assign, name="role_assign"),
     path("roller/<int:pk>/andra/", views.role_edit, name="role_edit"),

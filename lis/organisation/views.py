@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis.core import access
-from lis.core.forms import EndForm, call_service, cleaned, guard_stale
+from lis.core import access, jobs, mfa
+from lis.core.forms import EndForm, MfaResetForm, call_service, cleaned, guard_stale
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed, selected_tab
 
@@ -255,6 +255,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     withheld = access.identity_withheld(p, person)
     context = {
         "can_create_login": p.has_role("administrator") and person.user_id is None and person.is_active,
+        # A lost phone or key: an administrator removes another login's second factors (lis.core.mfa).
+        "can_reset_mfa": p.has_role("administrator")
+        and person.user_id is not None
+        and person.user_id != request.user.pk
+        and mfa.authenticators(person.user),
         "person": person,
         **tab_context,
         "can_manage": access.can_manage_person(p, person=person) and not withheld,
@@ -353,6 +358,36 @@ def person_login(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=_("Skapa inloggning"),
         submit=_("Skapa inloggning"),
+        cancel=reverse("organisation:person_detail", args=[pk]),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.principal, pk)
+    access.require(request.principal.has_role("administrator") and person.user_id is not None)
+    form = MfaResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        removed = call_service(
+            form, lambda: mfa.mfa_reset(actor=request.user, user=person.user, reason=form.cleaned_data["reason"])
+        )
+        if removed is not None:
+            messages.success(
+                request,
+                _("Tvåstegsverifieringen för %(name)s är återställd. Personen lägger till en ny vid nästa inloggning.")
+                % {"name": person.user.get_username()},
+            )
+            return redirect("organisation:person_detail", pk=pk)
+    return form_page(
+        request,
+        form,
+        title=_("Återställ tvåstegsverifiering"),
+        intro=_(
+            "Alla appar, säkerhetsnycklar och reservkoder för inloggningen %(name)s tas bort. Gör det bara när du "
+            "har kontrollerat personens identitet, t.ex. när en telefon har tappats."
+        )
+        % {"name": person.user.get_username()},
+        submit=_("Återställ"),
         cancel=reverse("organisation:person_detail", args=[pk]),
     )
 
@@ -501,20 +536,12 @@ def hr_sync_review(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def hr_sync_apply(request: HttpRequest) -> HttpResponse:
-    """Apply a reviewed upload, all or nothing, reading and checking the stored file again."""
+    """Apply a reviewed upload on the worker (hr_sync.apply_job): the job reads and checks the
+    stored file again and writes it all or nothing; its page shows the progress and the outcome."""
     _require_sync(request)
     upload = sync.PENDING.load(request.POST.get("token", ""), user=request.user)
     if upload is None:
         return render(request, "organisation/hr_sync_missing.html", status=404)
-    end_missing = request.POST.get("end_missing") == "1"
-    result = sync.run_sync(
-        upload.data, actor=request.user, filename=upload.filename, apply=True, end_missing=end_missing
-    )
-    sync.PENDING.discard(upload.token)
-    if result.has_errors:
-        return _sync_review(request, result, token="", filename=upload.filename, end_missing=end_missing, status=409)
-    if result.applied:
-        messages.success(request, result.summary())
-    else:
-        messages.info(request, _("Inget ändrades: LIS stämmer redan med filen."))
-    return redirect("organisation:person_list")
+    params = {"token": upload.token, "end_missing": request.POST.get("end_missing") == "1"}
+    job = jobs.request_document(user=request.user, kind=sync.APPLY_JOB, params=params)
+    return redirect("core:job", pk=job.pk)

@@ -120,6 +120,16 @@ class ContinuityPlan(models.Model):
     title = models.CharField(_("rubrik"), max_length=200)
     sections = models.JSONField(_("avsnitt"), default=dict, blank=True)
     reviewed_on = models.DateField(_("senast granskad"), null=True, blank=True)
+    # Set by the "Granskad" action (issue 15), which also moves review_due by the pack's interval.
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     review_due = models.DateField(_("nästa granskning"))
 
     class Meta:
@@ -139,6 +149,9 @@ class ContinuityPlan(models.Model):
 
     def clean(self) -> None:
         check_review_dates(reviewed_on=self.reviewed_on, review_due=self.review_due)
+
+    def is_review_overdue(self, today: datetime.date) -> bool:
+        return self.review_due is not None and self.review_due < today
 
 
 def check_review_dates(*, reviewed_on: datetime.date | None, review_due: datetime.date | None) -> None:
@@ -232,6 +245,17 @@ class Routine(models.Model):
         related_name="routines",
     )
     next_review = models.DateField(_("nästa granskning"), null=True, blank=True)
+    # The last "Granskad" (issue 15, POL-3.31); the review moves next_review by the pack's interval.
+    last_reviewed_on = models.DateField(_("senast granskad"), null=True, blank=True, editable=False)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     content = models.TextField(_("innehåll (Markdown)"), blank=True)
     file = models.FileField(_("fil"), upload_to=routine_upload_to, blank=True)
     file_name = models.CharField(_("filnamn"), max_length=200, blank=True)
@@ -251,6 +275,10 @@ class Routine(models.Model):
     @property
     def required(self) -> bool:
         return bool(self.key)
+
+    def is_review_overdue(self, today: datetime.date) -> bool:
+        """An adopted routine past its next review (BIL1-8)."""
+        return self.status == self.Status.ADOPTED and self.next_review is not None and self.next_review < today
 
 
 class PolicyVersion(FrozenRecord):

@@ -22,6 +22,7 @@ from lis.core.uploads import store_document
 from lis.organisation.models import Board, Decision, MandatePeriod
 from lis.organisation.services import decision_record, startable_mandate_periods
 from lis.risks.models import Measure
+from lis.systems import reviews
 
 from .models import (
     ActionPlan,
@@ -299,9 +300,8 @@ def continuity_empty_sections(plan: ContinuityPlan) -> list[str]:
 
 
 def _default_review_due() -> datetime.date:
-    today = access.today()
-    months = today.month - 1 + get_pack().continuity_review_interval_months
-    return datetime.date(today.year + months // 12, months % 12 + 1, min(today.day, 28))
+    """A new plan's first review: the pack's interval from today (issue 15: add_months)."""
+    return reviews.next_review(access.today(), get_pack().continuity_review_interval_months)
 
 
 @transaction.atomic
@@ -317,6 +317,8 @@ def continuity_plan_update(
 ) -> ContinuityPlan:
     _require_continuity(actor, plan)
     changes = {k: v for k, v in fields.items() if k in CONTINUITY_FIELDS}
+    # A date typed in the form says nothing of who reviewed: only "Granskad" names the reviewer.
+    forget_reviewer = "reviewed_on" in changes and changes["reviewed_on"] != plan.reviewed_on
     if sections is not None:
         text_keys = {s.key for s in get_pack().continuity_sections if not s.get("steps") and not s.get("contacts")}
         changes["sections"] = {k: v.strip() for k, v in sections.items() if k in text_keys and v.strip()}
@@ -325,7 +327,11 @@ def continuity_plan_update(
         if p.reviewed_on and p.reviewed_on > access.today():
             raise ValidationError({"reviewed_on": _("Granskningen kan inte ligga i framtiden.")})
 
-    return update_object(plan, changes, actor=actor, validate=validate)
+    update_object(plan, changes, actor=actor, validate=validate)
+    if forget_reviewer and plan.reviewed_by_id is not None:
+        plan.reviewed_by = None
+        plan.save(update_fields=["reviewed_by"])
+    return plan
 
 
 def _validate_step(step: ContinuityStep) -> None:
@@ -455,8 +461,8 @@ def routine_adopt(
     _require_routine(actor, routine)
     recorded = decision_record(actor=actor, subject=_("Antagande av %(name)s") % {"name": routine.name}, **decision)
     if next_review is None:
-        months = recorded.meeting_date.month - 1 + get_pack().routine_review_interval_months
-        next_review = datetime.date(recorded.meeting_date.year + months // 12, months % 12 + 1, 1)
+        # Counted from the adopting decision, like every later review from the review (issue 15).
+        next_review = reviews.next_review(recorded.meeting_date, get_pack().routine_review_interval_months)
     return update_object(
         routine,
         {"status": Routine.Status.ADOPTED, "decision": recorded, "next_review": next_review},
@@ -550,3 +556,52 @@ def policy_ensure_first_version() -> PolicyVersion | None:
         paragraph=adoption.paragraph,
         diary_number=adoption.diary_number,
     )
+
+
+# --- recurring reviews (issue 15, POL-3.31): "Granskad" -----------------------------------------
+
+
+@transaction.atomic
+def continuity_plan_review(
+    *, actor: User | None, plan: ContinuityPlan, note: str = "", on: datetime.date | None = None
+) -> ContinuityPlan:
+    """The continuity plan is reviewed and still right: record the review (today, or an earlier
+    day it was made; never the future) and set the next review the pack's interval after it.
+    Who may edit the plan may review it."""
+    _require_continuity(actor, plan)
+    reviewed_on = reviews.review_day(on, access.today(), plan.reviewed_on)
+    note = reviews.note_text(note)
+    next_due = reviews.next_review(reviewed_on, get_pack().continuity_review_interval_months)
+    reviews.review_record(
+        plan,
+        actor=actor,
+        what="continuity_plan",
+        changes={"reviewed_on": reviewed_on, "reviewed_by": actor, "review_due": next_due},
+        reviewed_on=reviewed_on,
+        next_due=next_due,
+        note=note,
+    )
+    return plan
+
+
+@transaction.atomic
+def routine_review(*, actor: User | None, routine: Routine, note: str = "", on: datetime.date | None = None) -> Routine:
+    """The adopted routine is reviewed and still right: record the review and set the next one
+    the pack's interval after it. Who may edit the routine may review it; a routine that is not
+    adopted is worked on, not reviewed."""
+    _require_routine(actor, routine)
+    if routine.status != Routine.Status.ADOPTED:
+        raise ValidationError(_("Bara en antagen rutin granskas."))
+    reviewed_on = reviews.review_day(on, access.today(), routine.last_reviewed_on)
+    note = reviews.note_text(note)
+    next_due = reviews.next_review(reviewed_on, get_pack().routine_review_interval_months)
+    reviews.review_record(
+        routine,
+        actor=actor,
+        what="routine",
+        changes={"last_reviewed_on": reviewed_on, "last_reviewed_by": actor, "next_review": next_due},
+        reviewed_on=reviewed_on,
+        next_due=next_due,
+        note=note,
+    )
+    return routine

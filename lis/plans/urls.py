@@ -20,6 +20,7 @@ urlpatterns = [
     path("kontinuitet/<int:pk>/", views.continuity_detail, name="continuity_detail"),
     path("kontinuitet/<int:pk>/andra/", views.continuity_edit, name="continuity_edit"),
     path("kontinuitet/<int:pk>/utskrift.pdf", views.continuity_pdf, name="continuity_pdf"),
+    path("kontinuitet/<int:pk>/granskad/", views.continuity_review, name="continuity_review"),
     path("kontinuitet/<int:pk>/steg/nytt/", views.continuity_step_edit, name="continuity_step_create"),
     path("kontinuitet/<int:pk>/steg/<int:step_pk>/", views.continuity_step_edit, name="continuity_step_edit"),
     path("kontinuitet/<int:pk>/kontakt/ny/", views.continuity_contact_edit, name="continuity_contact_create"),
@@ -37,4 +38,5 @@ urlpatterns = [
     path("rutiner/<int:pk>/andra/", views.routine_edit, name="routine_edit"),
     path("rutiner/<int:pk>/anta/", views.routine_adopt, name="routine_adopt"),
     path("rutiner/<int:pk>/fil/", views.routine_file, name="routine_file"),
+    path("rutiner/<int:pk>/granskad/", views.routine_review, name="routine_review"),
 ]

@@ -26,6 +26,7 @@ from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_t
 from lis.organisation.models import OrgUnit
 from lis.organisation.services import mandate_period_for
 from lis.risks.forms import AnalysisStartForm
+from lis.systems import reviews
 from lis.systems import selectors as system_selectors
 from lis.systems.forms import top_units
 
@@ -353,6 +354,15 @@ def continuity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     plan = selectors.continuity_plan_get(p, pk)
     context = _continuity_context(request, plan) | {"can_manage": access.can_manage_continuity(p, plan)}
+    context["review"] = {
+        "review_due": plan.review_due,
+        "review_overdue": context["overdue"],
+        "reviewed_on": plan.reviewed_on,
+        "can_review": context["can_manage"],
+        "review_url": reverse("plans:continuity_review", args=[plan.pk]),
+        "review_label": plan.title,
+        "review_id": "continuity",
+    }
     context["history_page"], context["history"] = history_for(
         p, [plan, *plan.steps.all(), *plan.contacts.all()], page=request.GET.get("sida", 1)
     )
@@ -485,6 +495,15 @@ def routine_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "routine": routine,
             "content": render_markdown(routine.content),
             "can_manage": access.can_manage_routine(p, routine),
+            "review": {
+                "review_due": routine.next_review,
+                "review_overdue": routine.is_review_overdue(access.today()),
+                "reviewed_on": routine.last_reviewed_on,
+                "can_review": routine.status == Routine.Status.ADOPTED and access.can_manage_routine(p, routine),
+                "review_url": reverse("plans:routine_review", args=[routine.pk]),
+                "review_label": routine.name,
+                "review_id": "routine",
+            },
             "history_page": history_page,
             "history": history,
         },
@@ -655,4 +674,27 @@ def policy_adoption(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Registrera beslutet om att anta version %(label)s") % {"label": version.label},
         submit=_("Registrera beslutet"),
         cancel=reverse("policy:version", args=[version.pk]),
+    )
+
+
+# --- recurring reviews (issue 15): "Granskad" --------------------------------------------------
+
+
+@require_POST
+def continuity_review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.continuity_plan_get(request.principal, pk)
+    return reviews.review_post(
+        request,
+        lambda note: services.continuity_plan_review(actor=request.user, plan=plan, note=note).review_due,
+        _continuity_url(plan),
+    )
+
+
+@require_POST
+def routine_review(request: HttpRequest, pk: int) -> HttpResponse:
+    routine = selectors.routine_get(request.principal, pk)
+    return reviews.review_post(
+        request,
+        lambda note: services.routine_review(actor=request.user, routine=routine, note=note).next_review,
+        reverse("plans:routine_detail", args=[routine.pk]),
     )

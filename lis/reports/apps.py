@@ -14,3 +14,11 @@ class ReportsConfig(AppConfig):
         from .risk_pdf import render_frozen_report  # noqa: PLC0415
 
         register_report_renderer(render_frozen_report)
+
+        # The slow documents are built by the worker (lis.core.jobs).
+        from .documents import register  # noqa: PLC0415
+
+        register()
+        from .imports import register as register_imports  # noqa: PLC0415  (imports applied by the worker)
+
+        register_imports()

@@ -35,7 +35,7 @@ import copy
 import datetime
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,7 @@ HEADER_BLOCK = ("Kommun", "Förvaltning/bolag", "Datum", "Exporterad av")
 HEADER_ROW = 7
 FREEZE = f"C{HEADER_ROW + 1}"  # the header row, LIS-id and Namn stay in view
 DATE_FORMAT = "yyyy-mm-dd"
+ROWS_PER_PROGRESS = 500  # how often a background export reports how far it has come
 PAPER_A4 = "9"  # the paper size code in SpreadsheetML
 YES, NO = "Ja", "Nej"
 NO_CONSUMERS = "Inga brukare"
@@ -367,9 +368,18 @@ def scope_label(p: Principal, unit: OrgUnit | None) -> str:
     return unit.name if unit is not None else (WHOLE_KOMMUN if p.sees_everything else VISIBLE_PART)
 
 
-def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | None, marking: str = "") -> int:
+def write_register_sheet(
+    workbook,
+    *,
+    user: User,
+    p: Principal,
+    unit: OrgUnit | None,
+    marking: str = "",
+    rows_done: Callable[[int], None] | None = None,
+) -> int:
     """Riskmatris del 1 for `unit` (or everything the user may see) into `workbook`, with the
-    sekretess `marking` in its page header; the row count."""
+    sekretess `marking` in its page header; the row count. `rows_done` is told the number of
+    rows written every ROWS_PER_PROGRESS rows (a background job's progress)."""
     systems = selectors.systems_visible_to(p).select_related("supplier", "developer")
     if unit is not None:
         systems = systems.filter(unit__path__startswith=unit.path)
@@ -391,18 +401,20 @@ def write_register_sheet(workbook, *, user: User, p: Principal, unit: OrgUnit | 
     )
     assert writer.header_row == HEADER_ROW  # the import finds the columns there
     wrap = [c.wrap for c in cols]
-    for system in systems.iterator(chunk_size=2000):
+    for number, system in enumerate(systems.iterator(chunk_size=2000), start=1):
         values = renderer.row(system, groups.get(system.pk, []))
         writer.row([values[c.key] for c in cols], wrap)
+        if rows_done is not None and number % ROWS_PER_PROGRESS == 0:
+            rows_done(number)
     return writer.finish()
 
 
-def export_register(*, user: User, unit: OrgUnit | None) -> Export:
+def export_register(*, user: User, unit: OrgUnit | None, rows_done: Callable[[int], None] | None = None) -> Export:
     """The register of `unit` (the caller has checked the user may see it) or of everything the
     user may see, as a riskmatris del 1 workbook. Recorded in the change log."""
     p = access.principal_for(user)
     workbook = openpyxl.Workbook(write_only=True)
-    count = write_register_sheet(workbook, user=user, p=p, unit=unit)
+    count = write_register_sheet(workbook, user=user, p=p, unit=unit, rows_done=rows_done)
     buffer = io.BytesIO()
     workbook.save(buffer)
     record_event(
@@ -1043,11 +1055,13 @@ class _Rollback(Exception):
     pass
 
 
-def _write(rows: list[RowResult], *, user: User) -> None:
-    """Write every planned row through the services; their refusals become the row's errors."""
-    for row in rows:
-        if row.errors or row.action not in ("new", "update"):
-            continue
+def _write(rows: list[RowResult], *, user: User, rows_done: Callable[[int, int], None] | None = None) -> None:
+    """Write every planned row through the services; their refusals become the row's errors.
+    `rows_done(done, total)` is told how far it has come (the worker's progress)."""
+    planned = [row for row in rows if not row.errors and row.action in ("new", "update")]
+    for done, row in enumerate(planned):
+        if rows_done is not None and done % 50 == 0:
+            rows_done(done, len(planned))
         try:
             if row.system is None:
                 services.system_create(actor=user, **row.fields)
@@ -1062,24 +1076,33 @@ def _write(rows: list[RowResult], *, user: User) -> None:
             row.errors.append(Issue(row.number, "", str(exc) or _("Du har inte behörighet till detta.")))
 
 
-def run_import(data: bytes, *, user: User, apply: bool) -> ImportResult:
+def run_import(
+    data: bytes, *, user: User, apply: bool, progress: Callable[[int, str], None] | None = None
+) -> ImportResult:
     """Dry run (`apply=False`) or all-or-nothing apply of an uploaded register workbook.
 
     Both run the same services in one transaction; the dry run always rolls it back, the
     apply rolls it back on the first problem anywhere in the file. Unchanged rows are not
-    written at all."""
+    written at all. `progress(percent, message)` is told how far it has come (on the worker)."""
+    report = progress or (lambda percent, message: None)
+    report(5, _("Läser filen"))
     try:
         check_file(data)
         sheet = read_sheet(data)
     except ImportFileError as exc:
         return ImportResult(file_errors=exc.messages)
+    report(15, _("Kontrollerar raderna"))
     p = access.principal_for(user)
     result = ImportResult(rows=_Planner(p, sheet).plan(), file_notices=sheet.notices)
     if not result.has_changes:
         return result
+
+    def rows_done(done: int, total: int) -> None:
+        report(30 + 65 * done // max(total, 1), _("%(done)s av %(total)s rader") % {"done": done, "total": total})
+
     try:
         with transaction.atomic(), contextlib.nullcontext() if apply else changelog_dry_run():
-            _write(result.rows, user=user)
+            _write(result.rows, user=user, rows_done=rows_done)
             if not apply or result.has_errors:
                 raise _Rollback
             record_event(

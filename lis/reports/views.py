@@ -1,26 +1,35 @@
 """Documents in and out: the register (riskmatris del 1) as .xlsx, and an analysis's riskmatris
-(.xlsx) and report (PDF). Thin views over register_xlsx, risk_xlsx and risk_pdf."""
+(.xlsx) and report (PDF), built by the worker (documents.py, lis.core.jobs); the import of the
+register. Thin views over register_xlsx and the job mechanism."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis.core import access
+from lis.core import access, jobs
+from lis.core.job_views import download_response
 from lis.core.pack import get_pack
 from lis.organisation import selectors as organisation_selectors
 from lis.risks import selectors as risk_selectors
 
-from . import register_xlsx, risk_pdf, risk_xlsx
+from . import documents, imports, register_xlsx
 from .forms import RegisterImportForm
 
 NO_DISPLAY_LIMIT = 1000  # above this many rows, the review lists only rows with something to say
+
+
+def _document(request: HttpRequest, kind: str, params: dict) -> HttpResponse:
+    """The document from the worker (lis.core.jobs): the file itself when the person already has
+    it built from today's data, otherwise the job page, which shows its progress and offers it."""
+    job = jobs.request_document(user=request.user, kind=kind, params=params)
+    document = jobs.document_of(job)
+    if document is not None:
+        jobs.record_download(user=request.user, job=job)
+        return download_response(document)
+    return redirect("core:job", pk=job.pk)
 
 
 @require_GET
@@ -32,8 +41,7 @@ def register_export(request: HttpRequest) -> HttpResponse:
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
             raise Http404
         unit = organisation_selectors.unit_get(request.principal, int(raw))
-    export = register_xlsx.export_register(user=request.user, unit=unit)
-    return _download(export.content, register_xlsx.CONTENT_TYPE, export.filename)
+    return _document(request, documents.REGISTER, {"unit": unit.pk if unit is not None else None})
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,45 +93,25 @@ def register_import_review(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def register_import_apply(request: HttpRequest) -> HttpResponse:
-    """Apply a reviewed upload, all or nothing, re-reading and re-checking the stored file."""
+    """Apply a reviewed upload on the worker (imports.py): the job re-reads and re-checks the
+    stored file and writes it all or nothing; its page shows the progress and the outcome."""
     access.require(register_xlsx.can_import(request.principal))
     upload = register_xlsx.PENDING.load(request.POST.get("token", ""), user=request.user)
     if upload is None:
         return _missing(request)
-    result = register_xlsx.run_import(upload.data, user=request.user, apply=True)
-    register_xlsx.PENDING.discard(upload.token)
-    if result.has_errors:
-        return _review(request, result, token="", filename=upload.filename, status=409)
-    if result.applied:
-        created = ngettext("%(count)s nytt system", "%(count)s nya system", result.created) % {"count": result.created}
-        updated = ngettext("%(count)s ändrat system", "%(count)s ändrade system", result.updated) % {
-            "count": result.updated
-        }
-        messages.success(
-            request, _("Importen är genomförd: %(created)s och %(updated)s.") % {"created": created, "updated": updated}
-        )
-    else:
-        messages.info(request, _("Inget ändrades: alla rader var oförändrade."))
-    return redirect(reverse("systems:system_list"))
+    job = jobs.request_document(user=request.user, kind=imports.REGISTER_IMPORT, params={"token": upload.token})
+    return redirect("core:job", pk=job.pk)
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/register_import_missing.html", status=404)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @require_GET
 def analysis_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit's riskmatris (del 1, del 2 and åtgärder) as one workbook."""
     analysis = risk_selectors.analysis_get(request.principal, pk)
-    export = risk_xlsx.export_analysis(user=request.user, analysis=analysis)
-    return _download(export.content, register_xlsx.CONTENT_TYPE, export.filename)
+    return _document(request, documents.ANALYSIS_XLSX, {"analysis": analysis.pk})
 
 
 @require_GET
@@ -135,20 +123,4 @@ def analysis_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if level not in {choice.key for choice in get_pack().risk_levels}:
         raise Http404
     archival = request.GET.get("arkiv") == "1"
-    # What the nämnd decided on, unless the analysis is unreported or has changed since: a proposal.
-    latest = risk_selectors.latest_version(analysis)
-    draft = latest is None or risk_selectors.changed_since_report(analysis, latest)
-    pdf = risk_pdf.render_report(
-        user=request.user,
-        analysis=analysis,
-        min_level=level,
-        archival=archival,
-        draft=draft,
-        decision=None if draft else latest.decision,
-    )
-    names = {"unit": analysis.unit.short_name or analysis.unit.name, "period": analysis.period}
-    if archival:
-        filename = _("Informationssäkerhetsanalys %(unit)s %(period)s (arkiv).pdf") % names
-    else:
-        filename = _("Informationssäkerhetsanalys %(unit)s %(period)s.pdf") % names
-    return _download(pdf, "application/pdf", filename)
+    return _document(request, documents.ANALYSIS_PDF, {"analysis": analysis.pk, "level": level, "archival": archival})

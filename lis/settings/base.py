@@ -66,6 +66,8 @@ LIS_ENVIRONMENT = "base"
 LIS_CHANGELOG_KEYS = read_changelog_keys()
 
 DEBUG = False
+# Earlier keys after a rotation: sessions, signed links and the encrypted MFA secrets still open.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -111,6 +113,7 @@ MIDDLEWARE = [
     "lis.core.middleware.RequestContextMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "lis.core.middleware.PasswordChangeRequiredMiddleware",
+    "lis.core.middleware.MfaRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -233,32 +236,35 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features LIS never uses, refused for LIS and anything it could embed
 # (lis.core.middleware.SecurityHeadersMiddleware).
-LIS_PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "identity-credentials-get",
-        "idle-detection",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "picture-in-picture",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
+LIS_PERMISSIONS_POLICY = (
+    ", ".join(
+        f"{feature}=()"
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "identity-credentials-get",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "picture-in-picture",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+        # Security keys and passkeys for the second step of a login (lis.core.mfa), in LIS's own pages only.
     )
+    + ", publickey-credentials-get=(self), publickey-credentials-create=(self)"
 )
 
 # The address users reach LIS at, for links in e-mail.
@@ -272,6 +278,24 @@ LIS_DEMO = env_bool("LIS_DEMO")
 
 # The policy pack: every kommun-specific word and number (DESIGN.md, "Policy pack").
 LIS_POLICY_PACK = Path(os.environ.get("LIS_POLICY_PACK", BASE_DIR / "policy" / "amal.toml"))
+
+# ---- Background jobs (lis.core.jobs, django-tasks) ---------------------------------------------
+# Slow documents (the nämnd report, riskmatriser, the whole kommun's register) are built by a
+# worker, never by a web request. The embedded default keeps the queue in LIS's own database and
+# `manage.py worker` runs it (make run starts one); a larger installation points
+# LIS_TASKS_BACKEND at another django-tasks backend (README: "Arbetsprocessen").
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {"default": {"BACKEND": os.environ.get("LIS_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# The TASKS alias documents are queued on.
+LIS_JOBS_BACKEND = os.environ.get("LIS_JOBS_BACKEND", "default")
+# A running job writes a sign of life this often; one silent for LIS_JOBS_STALE_SECONDS (or whose
+# worker process on this machine has gone) is queued again, at most LIS_JOBS_MAX_ATTEMPTS times.
+LIS_JOBS_HEARTBEAT_SECONDS = float(os.environ.get("LIS_JOBS_HEARTBEAT_SECONDS", "10"))
+LIS_JOBS_STALE_SECONDS = float(os.environ.get("LIS_JOBS_STALE_SECONDS", "60"))
+LIS_JOBS_MAX_ATTEMPTS = int(os.environ.get("LIS_JOBS_MAX_ATTEMPTS", "3"))
+# Finished documents are kept this many days (a newer build of the same replaces one at once).
+LIS_JOBS_KEEP_DAYS = int(os.environ.get("LIS_JOBS_KEEP_DAYS", "30"))
+# ---- end of background jobs ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
@@ -380,3 +404,19 @@ if LIS_OIDC_APP:
     _issuer = urlsplit(LIS_OIDC_APP["settings"]["server_url"])
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [SELF, f"{_issuer.scheme}://{_issuer.netloc}"]
 # ---- end of single sign-on ----------------------------------------------------------------------
+
+# ---- Two-step verification for local logins (lis.core.mfa, allauth's MFA) -----------------------
+# An app (TOTP), a security key (WebAuthn) and recovery codes. Local logins of the roles named in
+# LIS_MFA_REQUIRED_ROLES (and superusers) reach nothing but the set-up page until they have one;
+# SSO logins rely on the identity provider's MFA. README: "Tvåstegsverifiering".
+INSTALLED_APPS += ["allauth.mfa"]
+LIS_MFA_REQUIRED_ROLES = frozenset(env_list("LIS_MFA_REQUIRED_ROLES", "administrator,security_strategist"))
+MFA_ADAPTER = "lis.core.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("LIS_MFA_ISSUER", "LIS")
+MFA_RECOVERY_CODE_COUNT = 10
+# A code from the step before or after is accepted too (a phone's clock may be off by ±30 s).
+MFA_TOTP_TOLERANCE = 1
+# A security key confirms presence; a PIN or fingerprint is asked for where the key has one.
+MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
+# ---- end of two-step verification ---------------------------------------------------------------

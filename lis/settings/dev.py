@@ -1,7 +1,7 @@
 """Local trial and development: embedded SQLite under var/, demo data allowed."""
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool, read_changelog_keys, read_secret_key
+from .base import VAR_DIR, env_bool, env_list, read_changelog_keys, read_secret_key
 
 LIS_ENVIRONMENT = "development"
 DEBUG = env_bool("LIS_DEBUG", True)
@@ -21,6 +21,9 @@ LIS_CHANGELOG_KEYS = (
 )
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The trial's demo logins go straight in; `LIS_MFA_REQUIRED_ROLES=administrator,security_strategist
+# make run` shows what production requires.
+LIS_MFA_REQUIRED_ROLES = frozenset(env_list("LIS_MFA_REQUIRED_ROLES"))
 # With DEBUG off (`make run`) runserver serves no static files: whitenoise serves them from the apps.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

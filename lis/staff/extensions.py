@@ -1,8 +1,8 @@
 """What the staff app adds to lower apps' pages (lis.core.extensions): the person page's tab
 "Undantag" (exceptions by the register's rule, distansarbete by its own, both read through the
-selectors), the start page's lines (my requests and exceptions; for a chef the requests to
-decide and agreements to review; for a chef or samordnare the register's exceptions to review,
-counted as the register lists them) and the demo loader.
+selectors), the start page's lines (my requests waiting for my chef; for a chef the requests to decide), the
+deadlines of granted exceptions and distansarbete agreements (lis.core.deadlines: the deciding
+chef and the holder see them among their own deadlines) and the demo loader.
 
 Säkerhetsklassade placeringar (POL-3.25) appear nowhere here: nobody but the
 säkerhetsskyddschef, HR and administrators may learn that the register exists."""
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lis.core import access
+from lis.core.deadlines import Deadline, DeadlineKind, register_deadline_kind
 from lis.core.extensions import Attention, Tab, register_attention, register_loader, register_tab
 
 from . import selectors
@@ -70,15 +71,10 @@ def attention(request) -> list[Attention]:
     if not p.is_authenticated or p.person is None:
         return []
     overview = reverse("staff:overview")
-    today = access.today()
     items: list[Attention] = []
-    # Mine: one query for everything of my own that needs attention.
-    mine = list(
-        PolicyException.objects.filter(person=p.person)
-        .filter(Q(status=Status.REQUESTED) | Q(status=Status.GRANTED, valid_until__lte=selectors.review_from(today)))
-        .order_by("valid_until", "pk")
-    )
-    pending = [e for e in mine if e.status == Status.REQUESTED]
+    # Mine: my requests waiting for my chef. My granted exceptions to review or that have run out
+    # are my deadlines (below, shown by lis.compliance), not repeated here.
+    pending = list(PolicyException.objects.filter(person=p.person, status=Status.REQUESTED).order_by("pk"))
     if pending:
         items.append(
             Attention(
@@ -94,34 +90,8 @@ def attention(request) -> list[Attention]:
                 order=40,
             )
         )
-    for exception in mine:
-        if exception.status != Status.GRANTED:
-            continue
-        url = reverse("staff:exception_detail", args=[exception.pk])
-        if exception.valid_until < today:
-            items.append(
-                Attention(
-                    _("Ditt undantag för %(source)s har löpt ut (%(date)s). Avsluta det eller begär ett nytt.")
-                    % {"source": exception.source, "date": exception.valid_until.isoformat()},
-                    url,
-                    group="mine",
-                    tone="overdue",
-                    order=40,
-                )
-            )
-        else:
-            items.append(
-                Attention(
-                    _("Ditt undantag för %(source)s ska granskas: det gäller till och med %(date)s.")
-                    % {"source": exception.source, "date": exception.valid_until.isoformat()},
-                    url,
-                    group="mine",
-                    tone="due",
-                    order=40,
-                )
-            )
-    # Responsible: what the chef decides for their staff, the register of the units one manages
-    # (chef or samordnare) and the chef's distansarbete agreements.
+    # Responsible: what the chef decides for their staff. The granted exceptions to review and
+    # the distansarbete agreements to see over are the deciding chef's deadlines.
     to_decide = selectors.to_decide(p)
     if to_decide:
         items.append(
@@ -140,55 +110,6 @@ def attention(request) -> list[Attention]:
                 order=20,
             )
         )
-    counts = selectors.register_needing_review(p)
-    if counts["expired"]:
-        items.append(
-            Attention(
-                ngettext(
-                    "%(count)s undantag i dina enheter har löpt ut men är inte avslutat.",
-                    "%(count)s undantag i dina enheter har löpt ut men är inte avslutade.",
-                    counts["expired"],
-                )
-                % {"count": counts["expired"]},
-                overview + "?lage=expired",
-                group="responsible",
-                tone="overdue",
-                order=30,
-            )
-        )
-    if counts["review"]:
-        items.append(
-            Attention(
-                ngettext(
-                    "%(count)s undantag i dina enheter ska granskas innan det löper ut.",
-                    "%(count)s undantag i dina enheter ska granskas innan de löper ut.",
-                    counts["review"],
-                )
-                % {"count": counts["review"]},
-                overview + "?lage=review",
-                group="responsible",
-                tone="due",
-                order=30,
-            )
-        )
-    if not p.headed_unit_paths:
-        return items
-    remote = selectors.remote_work_to_review(p)
-    if remote:
-        items.append(
-            Attention(
-                ngettext(
-                    "%(count)s överenskommelse om distansarbete ska ses över.",
-                    "%(count)s överenskommelser om distansarbete ska ses över.",
-                    remote,
-                )
-                % {"count": remote},
-                reverse("staff:remote_work_list") + "?lage=review",
-                group="responsible",
-                tone="due",
-                order=35,
-            )
-        )
     return items
 
 
@@ -204,3 +125,93 @@ register_tab(
 )
 register_attention("staff", attention)
 register_loader("demo", "staff", _load_demo)
+
+
+# --- Deadlines (lis.core.deadlines, issue 15) -------------------------------------------------
+# A granted exception (POL-3.20) is reviewed before it runs out and ended when it has: the chef
+# who decided it answers for that, and the holder is told too. A distansarbete agreement
+# (POL-3.19) is reviewed by its chef on the date it names.
+
+
+def _exception_deadlines(until) -> list[Deadline]:
+    """Granted exceptions whose review period has begun by `until` (or which have run out
+    without being ended): one query."""
+    import datetime
+
+    from lis.core import changelog
+    from lis.core.pack import get_pack
+
+    review = datetime.timedelta(days=get_pack().exception_review_before_days)
+    rows = (
+        PolicyException.objects.filter(status=Status.GRANTED, valid_until__isnull=False)
+        .filter(valid_until__lte=until + review)
+        .order_by("valid_until", "pk")
+        .values_list("pk", "source", "valid_until", "decided_by_id", "person_id", "unit_id")
+    )
+    object_type = changelog.object_type_of(PolicyException)
+    return [
+        Deadline(
+            kind="staff.exception",
+            key=f"staff.exception:{pk}:{valid_until.isoformat()}",
+            title=_("Undantag för %(source)s: granska eller avsluta") % {"source": source},
+            due=valid_until,
+            url=reverse("staff:exception_detail", args=[pk]),
+            responsible_id=decided_by_id,
+            unit_id=unit_id,
+            object_type=object_type,
+            object_id=str(pk),
+            notice_from=valid_until - review,
+            also_ids=(person_id,),
+        )
+        for pk, source, valid_until, decided_by_id, person_id, unit_id in rows
+    ]
+
+
+def _remote_work_deadlines(until) -> list[Deadline]:
+    """Agreements in force with a review date on or before `until`: one query."""
+    from lis.core import changelog
+
+    from .models import RemoteWorkAgreement
+
+    today = access.today()
+    rows = (
+        RemoteWorkAgreement.objects.filter(review_on__isnull=False, review_on__lte=until)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .order_by("review_on", "pk")
+        .values_list("pk", "agreed_on", "review_on", "manager_id", "unit_id")
+    )
+    object_type = changelog.object_type_of(RemoteWorkAgreement)
+    return [
+        Deadline(
+            kind="staff.remote_work",
+            key=f"staff.remote_work:{pk}:{review_on.isoformat()}",
+            title=_("Se över överenskommelsen om distansarbete från %(date)s") % {"date": agreed_on.isoformat()},
+            due=review_on,
+            url=reverse("staff:remote_work_detail", args=[pk]),
+            responsible_id=manager_id,
+            unit_id=unit_id,
+            object_type=object_type,
+            object_id=str(pk),
+        )
+        for pk, agreed_on, review_on, manager_id, unit_id in rows
+    ]
+
+
+register_deadline_kind(
+    DeadlineKind(
+        "staff.exception",
+        gettext_lazy("Undantag"),
+        collect=_exception_deadlines,
+        order=70,
+        list_url=lambda: reverse("staff:overview"),
+    )
+)
+register_deadline_kind(
+    DeadlineKind(
+        "staff.remote_work",
+        gettext_lazy("Distansarbete"),
+        collect=_remote_work_deadlines,
+        order=71,
+        list_url=lambda: reverse("staff:remote_work_list") + "?lage=review",
+    )
+)

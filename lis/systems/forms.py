@@ -202,6 +202,12 @@ class SystemFilterForm(forms.Form):
             ("it", _("IT-enhetens medverkan i upphandlingen")),
         ],
     )
+    # Recurring reviews (issue 15): the system's documentation or one of its agreements past its review.
+    granskning = forms.ChoiceField(
+        label=_("Granskning"),
+        required=False,
+        choices=[("", _("Alla")), ("forsenad", _("Försenad (dokumentation eller avtal)"))],
+    )
     ansvar = forms.ChoiceField(
         label=_("Ansvar"), required=False, choices=[("", _("Alla")), ("mina", _("System jag ansvarar för"))]
     )

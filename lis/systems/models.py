@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lis.core.clock import add_months
+from lis.core.pack import get_pack
 from lis.organisation.models import Board, OrgUnit, Person
 
 
@@ -174,6 +178,16 @@ class InformationSystem(models.Model):
     classified = models.BooleanField(
         _("klassat"), default=False, editable=False, help_text=_("Varje informationsmängd har en fastställd klassning.")
     )
+    # POL-3.31: the last review of the system's documentation in the förteckning ("Granskad").
+    documentation_reviewed_on = models.DateField(_("dokumentationen senast granskad"), null=True, blank=True)
+    documentation_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dokumentationen granskad av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,6 +203,18 @@ class InformationSystem(models.Model):
     @property
     def effective_board(self) -> Board | None:
         return self.accountable_board or self.unit.governing_board
+
+    @property
+    def documentation_review_base(self) -> datetime.date:
+        """What the next documentation review counts from: the last review, else registration."""
+        if self.documentation_reviewed_on is not None:
+            return self.documentation_reviewed_on
+        return timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+
+    @property
+    def documentation_review_due(self) -> datetime.date:
+        """Nästa granskning of the documentation (pack: systems.documentation_review_interval_months)."""
+        return add_months(self.documentation_review_base, get_pack().system_documentation_review_interval_months)
 
     @property
     def needs_no_risk_analysis(self) -> bool:
@@ -235,6 +261,18 @@ class Agreement(models.Model):
     starts_on = models.DateField(_("startdatum"), null=True, blank=True)
     ends_on = models.DateField(_("slutdatum"), null=True, blank=True)
     notice_months = models.PositiveSmallIntegerField(_("uppsägningstid (månader)"), null=True, blank=True)
+    # POL-3.11, POL-3.31: the agreement's recurring review ("Granskad"). Registered on: what the
+    # first review counts from when the agreement has no start date.
+    last_reviewed_on = models.DateField(_("senast granskat"), null=True, blank=True)
+    last_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granskat av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registered_on = models.DateField(_("registrerat"), default=timezone.localdate, editable=False)
 
     class Meta:
         ordering = ["ends_on", "pk"]
@@ -250,6 +288,20 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counterparty} {self.reference}".strip()
+
+    @property
+    def review_base(self) -> datetime.date:
+        """What the next review counts from: the last review, else the start, else registration."""
+        return self.last_reviewed_on or self.starts_on or self.registered_on
+
+    @property
+    def review_due(self) -> datetime.date:
+        """Nästa granskning (pack: agreements.review_interval_months)."""
+        return add_months(self.review_base, get_pack().agreement_review_interval_months)
+
+    def in_force(self, today: datetime.date) -> bool:
+        """Reviewed while it has not ended."""
+        return self.ends_on is None or self.ends_on >= today
 
     def expires_within(self, days: int, today: datetime.date) -> bool:
         return self.ends_on is not None and today <= self.ends_on <= today + datetime.timedelta(days=days)

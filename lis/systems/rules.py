@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from lis.core import access
 from lis.core.rules import Finding, rule
 from lis.organisation.models import OrgUnit
 
 from .models import InformationSystem
+from .reviews import agreement_reviews_due, documentation_reviews_due, overdue_findings_per_unit
 from .selectors import annotated, missing_bil1_2_q
 
 
@@ -102,3 +105,43 @@ def steward_appointed() -> list[Finding]:
         ),
         "komplett=incomplete",
     )
+
+
+# --- recurring reviews (issue 15): overdue reviews of the documentation and the agreements -------
+
+
+@rule(
+    "POL-3.31",
+    partial=gettext_lazy(
+        "att systemens dokumentation i förteckningen och deras avtal granskas inom packets intervall."
+    ),
+)
+def register_reviews_on_time() -> list[Finding]:
+    """In part: the revisions POL-3.31 asks the E-råd to remind about – every system's
+    documentation and every agreement in force reviewed within the pack's interval. Overdue:
+    the next review was before today. Two queries and the units."""
+    today = access.today()
+    yesterday = today - datetime.timedelta(days=1)
+    documentation = documentation_reviews_due(yesterday).values_list("unit_id", "pk", "name")
+    agreements = agreement_reviews_due(yesterday, today).values_list("system__unit_id", "system_id", "system__name")
+    return [
+        *overdue_findings_per_unit(
+            documentation,
+            ngettext_lazy(
+                "%(count)s system har dokumentation som skulle ha granskats: %(systems)s",
+                "%(count)s system har dokumentation som skulle ha granskats: %(systems)s",
+                "count",
+            ),
+            list_query="granskning=forsenad",
+        ),
+        *overdue_findings_per_unit(
+            agreements,
+            ngettext_lazy(
+                "%(count)s system har avtal som skulle ha granskats: %(systems)s",
+                "%(count)s system har avtal som skulle ha granskats: %(systems)s",
+                "count",
+            ),
+            tab="avtal",
+            list_query="granskning=forsenad",
+        ),
+    ]

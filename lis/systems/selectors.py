@@ -15,6 +15,7 @@ from lis.core.access import Principal
 from lis.core.pack import get_pack
 
 from .models import Agreement, InformationSet, InformationSystem, Party, Platform, UserGroup
+from .reviews import agreement_reviews_due, documentation_reviews_due
 
 # BIL1-2, BIL1-3 and POL-3.11: what the förteckning must say about every system. (label, requirement)
 REQUIRED_FIELDS = {
@@ -120,6 +121,7 @@ class SystemFilters:
     platform: int | None = None
     missing: str = ""  # "forvaltare" | "klassning" | "it" (procurement without IT-enheten consulted)
     mine: bool = False  # systems the user answers for: ansvarig chef, systemförvaltare, chef of the unit
+    review_overdue: bool = False  # the documentation or an agreement in force is past its review (issue 15)
     sort: str = "namn"
 
 
@@ -173,6 +175,13 @@ def system_search(p: Principal, filters: SystemFilters) -> QuerySet[InformationS
         queryset = queryset.filter(procurement_without_it_q())
     if filters.mine:
         queryset = queryset.filter(answered_for_q(p))
+    if filters.review_overdue:
+        today = access.today()
+        yesterday = today - datetime.timedelta(days=1)
+        queryset = queryset.filter(
+            Q(pk__in=documentation_reviews_due(yesterday).values("pk"))
+            | Q(pk__in=agreement_reviews_due(yesterday, today).values("system_id"))
+        )
     if filters.expiring:
         window = access.today() + datetime.timedelta(days=get_pack().agreement_notice_window_days)
         queryset = queryset.filter(agreement_ends__lte=window)

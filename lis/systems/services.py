@@ -16,6 +16,7 @@ from lis.core.models import User
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
 
+from . import reviews
 from .models import Agreement, InformationSet, InformationSystem, Party, Platform, UserGroup
 from .selectors import can_manage_platforms
 
@@ -331,3 +332,56 @@ def user_group_delete(*, actor: User | None, group: UserGroup) -> None:
     access.require(actor is None or access.can_manage_system(access.principal_for(actor), group.system))
     record_delete(group, user=actor)
     group.delete()
+
+
+# --- recurring reviews (issue 15, POL-3.31): "Granskad" -----------------------------------------
+
+
+@transaction.atomic
+def system_documentation_review(
+    *, actor: User | None, system: InformationSystem, note: str = "", on: datetime.date | None = None
+) -> InformationSystem:
+    """The system's documentation in the förteckning is reviewed and still right: record the
+    review (today, or an earlier day it was made; never the future) and move the next review by
+    the pack's interval. Who may edit the system may review it."""
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), system))
+    if system.status == InformationSystem.Status.DECOMMISSIONED:
+        raise ValidationError(_("Ett avvecklat system granskas inte."))
+    reviewed_on = reviews.review_day(on, access.today(), system.documentation_reviewed_on)
+    note = reviews.note_text(note)
+    next_due = reviews.next_review(reviewed_on, get_pack().system_documentation_review_interval_months)
+    reviews.review_record(
+        system,
+        actor=actor,
+        what="documentation",
+        changes={"documentation_reviewed_on": reviewed_on, "documentation_reviewed_by": actor},
+        reviewed_on=reviewed_on,
+        next_due=next_due,
+        note=note,
+    )
+    return system
+
+
+@transaction.atomic
+def agreement_review(
+    *, actor: User | None, agreement: Agreement, note: str = "", on: datetime.date | None = None
+) -> Agreement:
+    """The agreement is reviewed (still the right one, still in place): record it and move the
+    next review by the pack's interval. Who may edit the system's agreements may review them."""
+    access.require(actor is None or access.can_manage_system(access.principal_for(actor), agreement.system))
+    today = access.today()
+    if not agreement.in_force(today):
+        raise ValidationError(_("Avtalet har löpt ut och granskas inte längre."))
+    reviewed_on = reviews.review_day(on, today, agreement.last_reviewed_on)
+    note = reviews.note_text(note)
+    next_due = reviews.next_review(reviewed_on, get_pack().agreement_review_interval_months)
+    reviews.review_record(
+        agreement,
+        actor=actor,
+        what="agreement",
+        changes={"last_reviewed_on": reviewed_on, "last_reviewed_by": actor},
+        reviewed_on=reviewed_on,
+        next_due=next_due,
+        note=note,
+    )
+    return agreement

@@ -20,7 +20,7 @@ from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed
 
-from . import selectors, services
+from . import reviews, selectors, services
 from .forms import (
     AgreementForm,
     InformationSetForm,
@@ -65,6 +65,7 @@ def system_list(request: HttpRequest) -> HttpResponse:
         platform=data["plattform"].pk if data.get("plattform") else None,
         missing=data.get("saknar") or "",
         mine=data.get("ansvar") == "mina",
+        review_overdue=data.get("granskning") == "forsenad",
         sort=data.get("sortera") or "namn",
     )
     page = Paginator(selectors.system_search(p, filters), 50).get_page(request.GET.get("sida"))
@@ -102,8 +103,19 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "levels": {level.key: level for level in pack.levels},
         "expiring": selectors.agreements_expiring(system),
         "highest_level": _highest_level(system),
+        "today": access.today(),
     }
     if tab == "oversikt":
+        context["documentation_review"] = {
+            "review_due": system.documentation_review_due,
+            "review_overdue": system.status != InformationSystem.Status.DECOMMISSIONED
+            and system.documentation_review_due < context["today"],
+            "reviewed_on": system.documentation_reviewed_on,
+            "can_review": context["can_manage"] and system.status != InformationSystem.Status.DECOMMISSIONED,
+            "review_url": reverse("systems:documentation_review", args=[system.pk]),
+            "review_label": _("dokumentationen"),
+            "review_id": "documentation",
+        }
         context["platforms"] = selectors.platforms_of(p, system)
         context["has_sua_tab"] = any(key == "sua" for key, _label in context.get("tabs", ()))
         context["needs_it_consultation"] = system.status in selectors.ACTIVE_STATUSES and system.it_consulted_on is None
@@ -114,7 +126,9 @@ def system_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "roller":
         context["groups"] = system.user_groups.select_related("contact__unit")
     elif tab == "avtal":
-        context["agreements"] = system.agreements.select_related("counterparty")
+        context["agreements"] = list(system.agreements.select_related("counterparty"))
+        for agreement in context["agreements"]:
+            agreement.review_overdue = agreement.in_force(context["today"]) and agreement.review_due < context["today"]
     elif tab == "historik":
         related = [
             *system.information_sets.all(),
@@ -445,4 +459,30 @@ def platform_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         form,
         title=_("Ändra plattform") if instance else _("Ny plattform"),
         cancel=reverse("systems:platform_list"),
+    )
+
+
+# --- recurring reviews (issue 15): "Granskad" --------------------------------------------------
+
+
+@require_POST
+def system_documentation_review(request: HttpRequest, pk: int) -> HttpResponse:
+    system = selectors.system_get(request.principal, pk)
+    return reviews.review_post(
+        request,
+        lambda note: (
+            services.system_documentation_review(actor=request.user, system=system, note=note).documentation_review_due
+        ),
+        _system_url(system),
+    )
+
+
+@require_POST
+def agreement_review(request: HttpRequest, pk: int, agreement_pk: int) -> HttpResponse:
+    system = selectors.system_get(request.principal, pk)
+    agreement = get_object_or_404(Agreement.objects.select_related("system"), pk=agreement_pk, system=system)
+    return reviews.review_post(
+        request,
+        lambda note: services.agreement_review(actor=request.user, agreement=agreement, note=note).review_due,
+        _system_url(system, "avtal"),
     )

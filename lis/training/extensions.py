@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from lis.core.deadlines import Deadline, DeadlineKind, register_deadline_kind
 from lis.core.extensions import Attention, Tab, register_attention, register_loader, register_tab
 
 from . import selectors, views
@@ -31,8 +32,9 @@ register_tab(
 
 
 def _attention(request) -> list[Attention]:
-    """Mine: my awareness training missing, expired or due soon, and a system I steward whose
-    course I lack. Responsible: how many of a chef's staff lack valid awareness training."""
+    """Mine: my awareness training missing (expired or due soon is my deadline, from
+    lis.core.deadlines), and a system I steward whose course I lack. Responsible: how many of a
+    chef's staff lack valid awareness training."""
     p = request.principal
     if not p.is_authenticated:
         return []
@@ -49,20 +51,12 @@ def _attention(request) -> list[Attention]:
                 if row.course.system.system_steward_id == p.person.pk:
                     system_rows.append(row)
                 continue
-            if row.status == selectors.MISSING:
-                text = _("Du har inte gått informationssäkerhetsutbildningen %(course)s.") % {"course": row.course.name}
-            elif row.status == selectors.OVERDUE:
-                text = _("Din informationssäkerhetsutbildning gällde till %(date)s. Gå om %(course)s.") % {
-                    "date": row.valid_until,
-                    "course": row.course.name,
-                }
-            else:
-                text = _("Din informationssäkerhetsutbildning gäller till %(date)s. Gå om %(course)s snart.") % {
-                    "date": row.valid_until,
-                    "course": row.course.name,
-                }
-            tone = "due" if row.status == selectors.DUE else "overdue"
-            lines.append(Attention(text, mine_url, group="mine", tone=tone, order=30))
+            if row.status != selectors.MISSING:
+                # Expired or expiring: a dated obligation, shown as the person's deadline
+                # ("training.awareness" below), not repeated here.
+                continue
+            text = _("Du har inte gått informationssäkerhetsutbildningen %(course)s.") % {"course": row.course.name}
+            lines.append(Attention(text, mine_url, group="mine", tone="overdue", order=30))
         if len(system_rows) == 1:
             row = system_rows[0]
             text = _("Du saknar utbildningen %(course)s i %(system)s, som du är systemförvaltare för.") % {
@@ -134,3 +128,65 @@ def _demo() -> list[str]:
 
 register_attention("training", _attention)
 register_loader("demo", "training", _demo)
+
+
+# --- Deadlines (lis.core.deadlines, issue 15) -------------------------------------------------
+# Each employee's awareness training (POL-3.18) expiring within the pack's due-soon window, or
+# expired: the employee's own deadline (their chef sees the staff's in the line above).
+
+
+def _awareness_deadlines(until) -> list[Deadline]:
+    """Active employees whose latest awareness completion is no longer valid `training.due_soon_days`
+    after `until`: two queries. Those who never took the course have no date (their line
+    above says so)."""
+    import datetime
+
+    from lis.core import changelog
+    from lis.core.pack import get_pack
+    from lis.organisation.models import Person
+    from lis.organisation.selectors import active_q
+
+    courses = selectors.awareness_courses()
+    if not courses:
+        return []
+    soon = datetime.timedelta(days=get_pack().training_due_soon_days - 1)
+    rows = (
+        selectors.with_awareness(Person.objects.filter(active_q(), kind=Person.Kind.EMPLOYEE), until)
+        .filter(training_status__in=[selectors.DUE, selectors.OVERDUE])
+        .order_by("pk")
+        .values_list("pk", "unit_id", "training_latest", "training_course")
+    )
+    url = reverse("training:mine")
+    person_type = changelog.object_type_of(Person)
+    found = []
+    for pk, unit_id, latest, course_id in rows:
+        course = courses.get(course_id)
+        until_day = selectors.valid_until(course, latest) if course is not None else None
+        if until_day is None:
+            continue
+        found.append(
+            Deadline(
+                kind="training.awareness",
+                key=f"training.awareness:{pk}:{until_day.isoformat()}",
+                title=_("Gå om informationssäkerhetsutbildningen %(course)s") % {"course": course.name},
+                due=until_day,
+                url=url,
+                responsible_id=pk,
+                unit_id=unit_id,
+                object_type=person_type,
+                object_id=str(pk),
+                notice_from=until_day - soon,
+            )
+        )
+    return found
+
+
+register_deadline_kind(
+    DeadlineKind(
+        "training.awareness",
+        gettext_lazy("Informationssäkerhetsutbildning"),
+        collect=_awareness_deadlines,
+        order=60,
+        list_url=lambda: reverse("training:mine"),
+    )
+)

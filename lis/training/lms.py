@@ -17,9 +17,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-from lis.core import access, uploads
+from lis.core import access, jobs, uploads
 from lis.core.models import User
 from lis.organisation.models import Person
 
@@ -287,3 +289,71 @@ def run_import(data: bytes, *, user: User, filename: str, apply: bool) -> Import
 
 # The stored file between dry run and apply.
 PENDING = uploads.PendingUploads("training-imports", ".bin")
+
+
+# --- applying on the worker (lis.core.jobs; issue 15, item 5) ----------------------------------
+
+APPLY_JOB = "training_import_apply"
+MAX_SHOWN_ERRORS = 500
+
+
+def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Summary:
+    """The apply of a reviewed LMS file, on the worker: params {"token"}. Checks the person's
+    access and re-reads and re-checks their stored upload, all or nothing."""
+    from .selectors import can_import  # noqa: PLC0415
+
+    if not can_import(access.principal_for(user)):
+        raise jobs.JobFailed(_("Bara HR, säkerhetsstrategen och administratörer importerar från lärplattformen."))
+    token = params.get("token")
+    upload = PENDING.load(token if isinstance(token, str) else "", user=user)
+    if upload is None:
+        raise jobs.JobFailed(
+            _(
+                "Den uppladdade filen finns inte längre (den sparas i ett dygn). Ladda upp den igen och "
+                "granska importen."
+            )
+        )
+    progress(10, _("Läser och kontrollerar filen"))
+    result = run_import(upload.data, user=user, filename=upload.filename, apply=True)
+    PENDING.discard(upload.token)  # used, applied or refused; an unexpected error keeps it for a retry
+    overview = reverse("training:overview")
+    if result.has_errors:
+        reasons = [*result.file_errors, *result.errors]
+        lines = reasons[:MAX_SHOWN_ERRORS]
+        if len(reasons) > MAX_SHOWN_ERRORS:
+            lines.append(_("… och %(count)s fel till.") % {"count": len(reasons) - MAX_SHOWN_ERRORS})
+        return jobs.Summary(
+            heading=_("Importen genomfördes inte. Inget har ändrats."),
+            lines=(_("Rätta felen i filen och ladda upp den igen."), *lines),
+            ok=False,
+            link=reverse("training:import"),
+            link_label=_("Ladda upp en rättad fil"),
+        )
+    if not result.applied:
+        return jobs.Summary(
+            heading=_("Inget ändrades: alla rader var redan registrerade."),
+            link=overview,
+            link_label=_("Till utbildningarna"),
+        )
+    created = ngettext(
+        "Importen är genomförd: %(count)s ny genomförd utbildning.",
+        "Importen är genomförd: %(count)s nya genomförda utbildningar.",
+        result.created,
+    ) % {"count": result.created}
+    lines = [created]
+    if result.unchanged:
+        lines.append(
+            ngettext(
+                "%(count)s rad var redan registrerad.", "%(count)s rader var redan registrerade.", result.unchanged
+            )
+            % {"count": result.unchanged}
+        )
+    lines.append(_("Fil: %(name)s") % {"name": upload.filename})
+    return jobs.Summary(
+        heading=_("Importen är genomförd"), lines=tuple(lines), link=overview, link_label=_("Till utbildningarna")
+    )
+
+
+def register_jobs() -> None:
+    """In TrainingConfig.ready(): the worker applies LMS files."""
+    jobs.register_document(APPLY_JOB, apply_job, label=gettext_lazy("Import av genomförda utbildningar"), summary=True)

@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis.core import access
+from lis.core import access, jobs
 from lis.core.forms import call_service, guard_stale
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page
@@ -300,28 +299,14 @@ def import_review(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 def import_apply(request: HttpRequest) -> HttpResponse:
-    """Apply a reviewed upload, all or nothing, reading and checking the stored file again."""
+    """Apply a reviewed upload on the worker (lms.apply_job): the job reads and checks the stored
+    file again and writes it all or nothing; its page shows the progress and the outcome."""
     _require_import(request)
     upload = lms.PENDING.load(request.POST.get("token", ""), user=request.user)
     if upload is None:
         return render(request, "training/import_missing.html", status=404)
-    result = lms.run_import(upload.data, user=request.user, filename=upload.filename, apply=True)
-    lms.PENDING.discard(upload.token)
-    if result.has_errors:
-        return _review(request, result, token="", filename=upload.filename, status=409)
-    if result.applied:
-        messages.success(
-            request,
-            ngettext(
-                "Importen är genomförd: %(count)s ny genomförd utbildning.",
-                "Importen är genomförd: %(count)s nya genomförda utbildningar.",
-                result.created,
-            )
-            % {"count": result.created},
-        )
-    else:
-        messages.info(request, _("Inget ändrades: alla rader var redan registrerade."))
-    return redirect("training:overview")
+    job = jobs.request_document(user=request.user, kind=lms.APPLY_JOB, params={"token": upload.token})
+    return redirect("core:job", pk=job.pk)
 
 
 def person_tab_context(request: HttpRequest, person) -> dict:

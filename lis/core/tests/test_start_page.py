@@ -46,9 +46,10 @@ def overdue_measure(amal, personas):
 @time_machine.travel(TODAY, tick=False)
 def test_it_tells_each_person_what_waits_for_them_and_links_to_where_it_is_done(personas, overdue_measure):
     mine = lines(personas["employee_vaf"].client().get(reverse("core:home")).content.decode())
-    assert "Försenat 1 åtgärd som du ansvarar för är försenad." in mine
+    # The person's own deadline (lis.core.deadlines), linking to where it is reported done.
+    assert "Försenat Åtgärd: Säkerhetskopior offline – 2026-11-30" in mine
     page = personas["employee_vaf"].client().get(reverse("core:home")).content.decode()
-    assert f'href="{reverse("risks:measure_list")}?forsenad=1&amp;mina=1"' in page
+    assert f'href="{reverse("risks:measure_status", args=[overdue_measure.pk])}"' in page
     # The samordnare answers for the förvaltning, the säkerhetsstrateg for the whole kommun.
     assert "Försenat 1 åtgärd i din förvaltning är försenad." in lines(
         personas["coordinator_vaf"].client().get(reverse("core:home")).content.decode()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from lis.core.access import principal_for
 from lis.core.models import Notification
@@ -321,17 +322,30 @@ def test_it_puts_disruptions_and_my_planned_work_on_the_start_page(people, notic
     assert not any("Uppdatering av planeringen" in text for text in buf)
 
 
-def test_it_reminds_it_enheten_of_planned_work_not_yet_notified(people, systems, notices, clock):
+def test_it_reminds_the_planner_of_planned_work_not_yet_notified(people, systems, notices, clock):
+    # Issue 15: the last day to notify is a deadline (lis.core.deadlines) of whoever planned the
+    # work, shown on their start page, no longer a line of its own here.
+    from lis.compliance.deadlines import deadlines_for
+    from lis.compliance.extensions import deadline_lines
+
     it = people["it_manager"]
+
+    def mine():
+        today = timezone.localdate()
+        found = [d for d in deadlines_for(it.person, today + 14 * D) if d.kind == "operations.notice"]
+        return found, deadline_lines(found, now=timezone.now(), today=today)
+
     # 10 days ahead, not notified: the least notice (5 days) runs out within a week.
-    lines = _attention(it)["responsible"]
-    assert len(lines) == 1 and lines[0].tone == "due" and "ska aviseras inom en vecka" in lines[0].text
+    found, lines = mine()
+    assert [d.object_id for d in found] == [str(notices["planned"].pk)]  # not the one in 80 days
+    assert found[0].due == (NOW + 5 * D).date()
+    assert len(lines) == 1 and lines[0].tone == "due" and "Uppdatering av planeringen" in lines[0].text
     clock.shift(6 * D)
-    lines = _attention(it)["responsible"]
-    assert lines[0].tone == "overdue" and "mindre än 5 dagar" in lines[0].text
+    found, lines = mine()
+    assert lines[0].tone == "overdue"
     services.notice_notify(actor=it.user, notice=notices["planned"])
+    assert mine() == ([], [])
     assert "responsible" not in _attention(it)
-    assert "responsible" not in _attention(people["employee_vaf"])
 
 
 # --- query counts ----------------------------------------------------------------------------------

@@ -74,6 +74,9 @@ def url(world, name: str) -> str:
         "mandate_periods": reverse("organisation:mandate_period_list"),
         "compliance": reverse("compliance:overview"),
         "changelog": reverse("core:changelog"),
+        "my_reminders": reverse("compliance:reminders"),
+        "my_mfa": reverse("core:mfa"),
+        "mfa_reset_buf": reverse("organisation:person_mfa_reset", args=[world["buf_teacher"].pk]),
     }[name]
 
 
@@ -136,6 +139,12 @@ MATRIX: dict[str, tuple[int, dict[str, int]]] = {
         },
     ),
     "changelog": (403, GLOBAL_READERS),
+    # One's own reminders and two-step verification: everyone, for themselves only.
+    "my_reminders": (200, EVERYONE),
+    "my_mfa": (200, EVERYONE),
+    # A lost phone: only an administrator resets another login's second factors (and the teacher
+    # has no login: nothing to reset, so 403 for them too).
+    "mfa_reset_buf": (404, {**dict.fromkeys(GLOBAL_READERS, 403), "hr": 403, "unit_head_buf": 403}),
 }
 
 CASES = [(page, persona) for page in MATRIX for persona in ALL]

@@ -13,7 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from lis.core.models import ChangeLogEntry
+from lis.core import jobs
+from lis.core.models import BackgroundJob, ChangeLogEntry
 from lis.organisation import hr_sync, services
 from lis.organisation.models import Person, Role, RoleAssignment
 from lis.organisation.selectors import manager_of
@@ -363,7 +364,16 @@ def test_hr_and_administrators_upload_review_and_apply(personas, staff, key):
     assert not Person.objects.filter(employee_number="2003").exists()
     token = response.url.split("/")[-2]
     done = client.post(reverse("organisation:hr_sync_apply"), {"token": token, "end_missing": "1"})
-    assert done.status_code == 302
+    # Applied by the worker (at once under test settings); the job page tells what it did.
+    job = BackgroundJob.objects.get(kind=hr_sync.APPLY_JOB)
+    assert done.status_code == 302 and done.url == reverse("core:job", args=[job.pk])
+    assert job.params == {"token": token, "end_missing": True, "_access": job.params["_access"]}
+    page = client.get(done.url).content.decode()
+    assert "Inläsningen är genomförd" in page
+    assert "Personer från HR-systemet: 1 nya, 0 ändrade, 1 slutar" in page
+    assert reverse("organisation:person_list") in page
+    for other in ("strategist", "hr" if key == "administrator" else "coordinator_vaf"):
+        assert personas[other].client().get(done.url).status_code == 404, other
     assert Person.objects.get(employee_number="2003").manager == staff["anna"]
     staff["anna"].refresh_from_db()
     assert staff["anna"].ended_on == TODAY
@@ -385,7 +395,25 @@ def test_the_ui_shows_the_errors_and_the_apply_checks_again(personas, staff):
     before = entries()
     token = response.url.split("/")[-2]
     done = client.post(reverse("organisation:hr_sync_apply"), {"token": token})
-    assert done.status_code == 409 and entries() == before
+    assert done.status_code == 302 and entries() == before
+    page = client.get(done.url).content.decode()
+    assert "Inläsningen genomfördes inte. Inget har ändrats." in page
+    assert 'class="error-summary"' in page
+    assert BackgroundJob.objects.get(kind=hr_sync.APPLY_JOB).status == BackgroundJob.Status.DONE
+
+
+def test_the_apply_job_checks_the_access_again_when_it_runs(personas, staff):
+    # Queued for someone who (no longer) may read HR files: the worker refuses, nothing is written.
+    user = personas["coordinator_vaf"].user
+    token = hr_sync.PENDING.store(
+        csv_bytes("2003;Cecilia;Ceder;cecilia@test.invalid;BUF-100;2001;;"), user=user, filename="hr.csv"
+    )
+    before = entries()
+    job = jobs.request_document(user=user, kind=hr_sync.APPLY_JOB, params={"token": token, "end_missing": False})
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.FAILED
+    assert job.error_message == "Bara administratörer och HR läser in personer från HR-systemet."
+    assert entries() == before and not Person.objects.filter(employee_number="2003").exists()
 
 
 def test_the_upload_form_refuses_an_unreadable_file(personas):

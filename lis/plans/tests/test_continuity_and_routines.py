@@ -145,7 +145,7 @@ def test_the_required_routines_exist_from_the_start_and_are_adopted_one_by_one(a
         diary_number="2026-00040",
     )
     routine.refresh_from_db()
-    assert routine.status == "adopted" and routine.next_review == datetime.date(2028, 11, 1)
+    assert routine.status == "adopted" and routine.next_review == datetime.date(2028, 11, 20)
     assert any("7 av 8" in f.message for f in _findings("BIL1-8"))
 
 

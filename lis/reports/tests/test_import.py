@@ -26,6 +26,14 @@ def _apply(client, token: str):
     return client.post(reverse("reports:register_import_apply"), {"token": token})
 
 
+def _job_page(client, response) -> str:
+    """The apply runs on the worker (immediately under test settings): its job page."""
+    assert response.status_code == 302 and response["Location"].startswith("/dokument/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page.content.decode()
+
+
 def _state():
     """Everything an import could write."""
     return (
@@ -52,8 +60,8 @@ def test_it_round_trips_export_import_export_without_changes(register, personas,
     assert "Inget att importera: alla rader är oförändrade." in content
     assert "Genomför importen" not in content
     before = ChangeLogEntry.objects.count()
-    response = _apply(client, token)
-    assert response.status_code == 302
+    page = _job_page(client, _apply(client, token))
+    assert "Inget ändrades: alla rader var oförändrade." in page
     assert ChangeLogEntry.objects.count() == before  # no create, no update, no import event
     assert _comparable(export(client)) == _comparable(first)
 
@@ -74,8 +82,9 @@ def test_it_updates_an_edited_cell_and_records_the_change(register, personas):
     assert "Ändras: Beskrivning, Systemägare, Driftsform, Taggar" in review.content.decode()
     assert InformationSystem.objects.get(pk=vaf.pk).description != "Ny beskrivning"  # the dry run wrote nothing
     assert "Genomför importen" in review.content.decode()
-    response = _apply(client, token)
-    assert response.status_code == 302 and response["Location"] == reverse("systems:system_list")
+    page = _job_page(client, _apply(client, token))
+    assert "Importen är genomförd: 0 nya system och 1 ändrat system." in page
+    assert f'href="{reverse("systems:system_list")}"' in page
     vaf.refresh_from_db()
     assert (vaf.description, vaf.system_owner, vaf.operating_model, vaf.tags) == (
         "Ny beskrivning",
@@ -208,10 +217,9 @@ def test_it_applies_all_or_nothing(register, personas):
     planned = register_xlsx.run_import(bad, user=personas["strategist"].user, apply=True)
     assert [(row.action, bool(row.errors)) for row in planned.rows] == [("update", True), ("update", False)]
     assert not planned.applied and _state() == before
-    response = _apply(client, token)
-    assert response.status_code == 409
-    assert "Importen genomfördes inte. Inget har ändrats." in response.content.decode()
-    assert "Ange lagrummet för sekretessen" in response.content.decode()
+    page = _job_page(client, _apply(client, token))
+    assert "Importen genomfördes inte. Inget har ändrats." in page
+    assert "Ange lagrummet för sekretessen" in page
     assert _state() == before
     assert not ChangeLogEntry.objects.filter(event="import").exists()
     assert _apply(client, token).status_code == 404  # the upload is gone: upload again
@@ -363,7 +371,11 @@ def test_it_refuses_a_token_of_another_user(register, personas):
     assert _state() == before
     for bad in ("../../etc/passwd", token.upper(), token + "0", "", "x" * 32):
         assert _apply(owner, bad).status_code == 404
-    assert _apply(owner, token).status_code == 302  # still the owner's to apply
+    response = _apply(owner, token)
+    assert response.status_code == 302  # still the owner's to apply
+    for persona in ("coordinator_vaf", "it_manager"):  # the job is the owner's (and administrators') alone
+        assert personas[persona].client().get(response["Location"]).status_code == 404
+    assert "Importen är genomförd" in _job_page(owner, response)
     vaf.refresh_from_db()
     assert vaf.description == "Kapad"
 

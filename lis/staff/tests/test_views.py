@@ -268,23 +268,31 @@ def test_it_reads_the_person_tab_through_the_selector(people, objects, monkeypat
     assert "Annan källa" not in page and "Inga undantag." in page
 
 
-def test_it_counts_on_the_start_page_what_the_register_opens(people, amal):
-    # An exception in the enhet under VAF: the förvaltningschef's register (all of VAF) lists it,
-    # though the enhetschef, not they, is the person's chef. Before: counted 0, listed 1.
+def test_the_deciding_chef_and_the_holder_see_an_exception_to_review_among_their_deadlines(people, amal):
+    # Issue 15: a granted exception to review, or run out, is a deadline (lis.core.deadlines) of
+    # the chef who decided it and of its holder, on the start page once each. The enhetschef, not
+    # the förvaltningschef, decided the enhet's; the samordnare is told only when the chef has left.
+    from lis.compliance.deadlines import deadlines_for
+
     expired = grant(people["chef_enhet"], ask(people["employee_enhet"]), days=5)
     review = grant(people["chef_vaf"], ask(people["employee_vaf"], source="Snart ute"), days=20)
-    later = datetime.timedelta(days=10)
-    with time_machine.travel(datetime.datetime.combine(TODAY + later, datetime.time(10)), tick=False):
-        for persona in ("chef_vaf", "coordinator_vaf"):
-            p = principal_for(people[persona].user, on=TODAY + later)
-            lines = {line.url: line.text for line in attention(SimpleNamespace(principal=p))}
-            client = people[persona].client()
-            for state, exception in (("expired", expired), ("review", review)):
-                url = reverse("staff:overview") + f"?lage={state}"
-                assert url in lines, (persona, state)
-                assert lines[url].startswith("1 undantag"), (persona, lines[url])
-                page = client.get(url).content.decode()
-                assert exception.source in page and '<p role="status">1 undantag</p>' in page, (persona, state)
+    later = TODAY + datetime.timedelta(days=10)
+    with time_machine.travel(datetime.datetime.combine(later, datetime.time(10)), tick=False):
+        horizon = later + datetime.timedelta(days=14)
+        for persona, exception, badge in (
+            ("chef_enhet", expired, "Försenat"),
+            ("employee_enhet", expired, "Försenat"),
+            ("chef_vaf", review, "Snart"),
+            ("employee_vaf", review, "Snart"),
+        ):
+            found = [d for d in deadlines_for(people[persona].person, horizon) if d.kind == "staff.exception"]
+            assert [d.object_id for d in found] == [str(exception.pk)], persona
+            page = people[persona].client().get(reverse("core:home")).content.decode()
+            url = reverse("staff:exception_detail", args=[exception.pk])
+            assert page.count(f'href="{url}"') == 1, persona
+            line = page.split(f'href="{url}"')[0].rsplit("<li", 1)[1]
+            assert badge in line, persona
+        assert not [d for d in deadlines_for(people["coordinator_vaf"].person, horizon) if d.kind == "staff.exception"]
 
 
 def test_it_asks_who_decided_a_placement_and_offers_only_sakerhetsskyddschefer(people, amal):
