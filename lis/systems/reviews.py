@@ -45,11 +45,6 @@ def base_cutoff(until: datetime.date, months: int) -> datetime.date:
     return day
 
 
-def overdue_cutoff(today: datetime.date, months: int) -> datetime.date:
-    """The first base date not overdue `today` (overdue: the next review was before today)."""
-    return base_cutoff(today - datetime.timedelta(days=1), months)
-
-
 def review_day(on: datetime.date | None, today: datetime.date, last: datetime.date | None = None) -> datetime.date:
     """The day a review is recorded on: today, or an earlier day it was made; never the future,
     and never before the review already recorded (`last`)."""
