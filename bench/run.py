@@ -63,6 +63,7 @@ PAGES: list[Page] = [
     Page("organisation:role_list"),
     Page("organisation:board_list"),
     Page("compliance:overview"),
+    Page("compliance:reminders"),
     Page("core:changelog", expect={"chef": 403}),
     Page("core:changelog", query="enhet={unit}&fran=2020-01-01", expect={"chef": 403}),
     Page("systems:system_list"),

@@ -94,9 +94,9 @@ def _classification_reviews(until):
     the system's ansvarig chef (else the unit's samordnare)."""
     from django.utils.translation import gettext as _
 
-    from lis.core.deadlines import Deadline
+    from lis.core.deadlines import Deadline, PathTemplate
     from lis.core.pack import get_pack
-    from lis.systems.reviews import PathTemplate, next_review
+    from lis.core.reviews import next_review
 
     from .services import classification_reviews_due
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lis.core.pack import get_pack
+from lis.core.reviews import next_review
 from lis.systems.models import InformationSet
-from lis.systems.reviews import next_review
 
 
 class Classification(models.Model):

@@ -9,14 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lis.core import access
+from lis.core import access, reviews
 from lis.core.changelog import record_delete, record_event
 from lis.core.models import User
 from lis.core.notifications import notify
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
 from lis.organisation.models import Role, RoleAssignment
-from lis.systems import reviews
 from lis.systems.models import InformationSet, InformationSystem
 
 from .models import Classification

@@ -10,11 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lis.core import access
+from lis.core import access, reviews
 from lis.core.forms import call_service, guard_stale
 from lis.core.pack import get_pack
 from lis.core.viewhelpers import form_page
-from lis.systems import reviews
 from lis.systems.forms import ClassificationForm, ReasonForm
 from lis.systems.models import InformationSet
 from lis.systems.selectors import system_get

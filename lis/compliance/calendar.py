@@ -1,9 +1,12 @@
 """The personal calendar feed (issue 15 item 4): one iCalendar (RFC 5545) address per person with
-their deadlines and the E-råd meetings they sit in, written with the `icalendar` package.
+their deadlines and the E-råd meetings they sit in, written with lis.core.ics.
 
 - Deadlines with a date are all-day events on that date; those with an exact moment (`due_at`:
   legal clocks) are timed events. Times are local to Europe/Stockholm with its VTIMEZONE, so
   summer time is right in Outlook, Google and Apple calendars alike.
+- A meeting is the council's own VEVENT (lis.council.ics.meeting_event: the invitation's UID,
+  summary, place and agenda), so a calendar that has the invitation shows one event. Compliance
+  is above council in DESIGN's layers, so it imports it directly.
 - The address carries a random secret; LIS keeps only its SHA-256 (CalendarFeedToken). The
   person makes, renews and revokes it on "Mina påminnelser"; a renewed or revoked address
   answers 404. The address is shown once, when it is made.
@@ -16,30 +19,29 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
-from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
-import icalendar
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lis.core import access, changelog
+from lis.core import access, changelog, ics
 from lis.core.deadlines import Deadline
 from lis.core.pack import get_pack
+from lis.council import ics as council_ics
 from lis.organisation.models import Person
 
 from . import deadlines as due
 from .models import CalendarFeedToken
 from .reminders import absolute
 
-TZ = ZoneInfo("Europe/Stockholm")
 PRODID = "-//LIS//Mina tidsfrister//SV"
 # A timed deadline is shown as lasting this long (a moment has no length; calendars need one).
 MOMENT = datetime.timedelta(minutes=30)
 # Meetings this far back stay in the feed (so last month's meeting does not vanish at once).
 MEETINGS_BACK = datetime.timedelta(days=90)
+# How often calendar programs are asked to fetch the feed again.
+REFRESH = datetime.timedelta(hours=1)
 
 
 def _hash(token: str) -> str:
@@ -101,67 +103,30 @@ def token_of(person: Person) -> CalendarFeedToken | None:
 # --- the calendar -------------------------------------------------------------------------------
 
 
-def stockholm_vtimezone() -> icalendar.Timezone:
-    """Europe/Stockholm as a VTIMEZONE with yearly rules (EU summer time since 1996: CEST from
-    the last Sunday of March 02:00, CET from the last Sunday of October 03:00), the form Outlook
-    reads best; the same rules as the E-råd's invitations (lis.council.ics)."""
-    zone = icalendar.Timezone()
-    zone.add("tzid", "Europe/Stockholm")
-    for component, start, offsets, name, month in (
-        (icalendar.TimezoneDaylight(), datetime.datetime(1970, 3, 29, 2), (1, 2), "CEST", 3),
-        (icalendar.TimezoneStandard(), datetime.datetime(1970, 10, 25, 3), (2, 1), "CET", 10),
-    ):
-        component.add("dtstart", start)
-        component.add("tzoffsetfrom", datetime.timedelta(hours=offsets[0]))
-        component.add("tzoffsetto", datetime.timedelta(hours=offsets[1]))
-        component.add("tzname", name)
-        component.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
-        zone.add_component(component)
-    return zone
-
-
 def _uid(prefix: str, key: str) -> str:
     return f"{prefix}-{hashlib.sha256(key.encode()).hexdigest()[:32]}@{_host()}"
 
 
-def deadline_event(deadline: Deadline, *, stamp: datetime.datetime) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("uid", _uid("tidsfrist", deadline.key))
-    event.add("dtstamp", stamp.astimezone(datetime.UTC))
+def deadline_event(deadline: Deadline, *, stamp: datetime.datetime) -> ics.Event:
     if deadline.due_at is not None:
-        start = deadline.due_at.astimezone(TZ)
-        event.add("dtstart", start)
-        event.add("dtend", start + MOMENT)
-        event.add("transp", "OPAQUE")
+        # Thirty minutes of real time, also across a change of summer time.
+        start = deadline.due_at.astimezone(datetime.UTC)
+        end, transp = start + MOMENT, "OPAQUE"
     else:
-        event.add("dtstart", deadline.due)
-        event.add("dtend", deadline.due + datetime.timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-    event.add("summary", deadline.title)
+        start, end, transp = deadline.due, deadline.due + datetime.timedelta(days=1), "TRANSPARENT"
     link = absolute(deadline.url)
-    if link:
-        event.add("url", link)
-        event.add("description", link)
-    event.add("categories", [_("Tidsfrist")])
-    if deadline.legal:
-        event.add("priority", 1)
-    return event
-
-
-def meeting_event(meeting, *, stamp: datetime.datetime) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("uid", f"{meeting.uid}@lis")  # the UID of the council's own invitations
-    event.add("dtstamp", stamp.astimezone(datetime.UTC))
-    event.add("sequence", meeting.ics_sequence)
-    event.add("dtstart", meeting.starts_at.astimezone(TZ))
-    event.add("dtend", meeting.ends_at.astimezone(TZ))
-    event.add("summary", meeting.council.name)
-    if meeting.location:
-        event.add("location", meeting.location)
-    if meeting.link:
-        event.add("url", meeting.link)
-    event.add("status", "CANCELLED" if meeting.status == "cancelled" else "CONFIRMED")
-    return event
+    return ics.Event(
+        uid=_uid("tidsfrist", deadline.key),
+        stamp=stamp,
+        start=start,
+        end=end,
+        summary=deadline.title,
+        url=link,
+        description=link,
+        categories=[_("Tidsfrist")],
+        priority=1 if deadline.legal else None,
+        transp=transp,
+    )
 
 
 def meetings_for(person: Person, *, today: datetime.date) -> list:
@@ -177,36 +142,21 @@ def meetings_for(person: Person, *, today: datetime.date) -> list:
     condition = Q(attendance__person=person)
     if member:
         condition |= Q(starts_at__gte=since)
-    return list(Meeting.objects.filter(condition).select_related("council").distinct().order_by("starts_at"))
+    meetings = Meeting.objects.filter(condition).select_related("council").prefetch_related("agenda_items")
+    return list(meetings.distinct().order_by("starts_at"))
 
 
 def person_calendar(person: Person, *, now: datetime.datetime | None = None) -> bytes:
     """The person's feed: their deadlines up to the pack's `reminders.calendar_days` ahead
     (overdue ones too) and their E-råd meetings."""
     now = now or timezone.now()
-    today = now.astimezone(TZ).date()
+    today = now.astimezone(ics.TZ).date()
     until = today + datetime.timedelta(days=get_pack().reminder_calendar_days)
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("LIS – mina tidsfrister"))
-    calendar.add("x-wr-timezone", "Europe/Stockholm")
-    calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", "PT1H")
     meetings = meetings_for(person, today=today)
     shown = {(changelog.object_type_of(m), str(m.pk)) for m in meetings}
     # A meeting the person sits in is shown once, as the meeting (place, link, cancellation).
     deadlines = [d for d in due.deadlines_for(person, until) if (d.object_type, d.object_id) not in shown]
-    calendar.add_component(stockholm_vtimezone())
-    for event in _events(deadlines, meetings, stamp=now):
-        calendar.add_component(event)
-    return calendar.to_ical()
-
-
-def _events(deadlines: Iterable[Deadline], meetings: Iterable, *, stamp) -> Iterable[icalendar.Event]:
-    for deadline in deadlines:
-        yield deadline_event(deadline, stamp=stamp)
-    for meeting in meetings:
-        yield meeting_event(meeting, stamp=stamp)
+    events = [deadline_event(deadline, stamp=now) for deadline in deadlines]
+    # The meeting's own VEVENT (UID, summary, place, agenda), as in its invitation: one event.
+    events += [council_ics.meeting_event(meeting, stamp=now) for meeting in meetings]
+    return ics.calendar(events, prodid=PRODID, name=_("LIS – mina tidsfrister"), method="PUBLISH", refresh=REFRESH)

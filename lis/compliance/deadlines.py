@@ -99,7 +99,7 @@ def recipients(until: datetime.date) -> dict[int, list[deadlines.Deadline]]:
         key = _key(until, today)
         token = uuid.uuid4().hex
         cache.set_many({key: found, f"{key}:token": token}, CACHE_SECONDS)
-    if len(_memo) >= 4:  # a few horizons (the start page's, the reminders'), today's only
+    if len(_memo) >= 16:  # a few horizons (the pack's, the calendar's) times languages, today's only
         _memo.clear()
     _memo[key] = (token, found)
     return found

@@ -93,34 +93,24 @@ register_attention("compliance", _attention)
 
 # --- The person's own deadlines (lis.core.deadlines, issue 15) ----------------------------------
 
-# How far ahead the start page shows what is coming (a kind may ask to be told earlier:
-# Deadline.notice_from).
-HORIZON_DAYS = 14
 
-
-def deadline_lines(deadlines: list, *, now, today) -> list[Attention]:
+def deadline_lines(deadlines: list, *, now) -> list[Attention]:
     """The start page's lines for one person's deadlines: per kind, one line for what is overdue
     and one for what is coming (the deadline itself when it is alone, else how many, linking to
     the kind's list), each saying in words whether it is late."""
     from lis.core import deadlines as registry
 
-    horizon = today + datetime.timedelta(days=HORIZON_DAYS)
+    horizon = get_pack().reminder_horizon_days
     kinds = {kind.key: kind for kind in registry.kinds()}
     overdue: dict[str, list] = {}
     coming: dict[str, list] = {}
     for deadline in deadlines:
-        kind = kinds.get(deadline.kind)
-        if kind is None:  # no longer registered (a resolution kept from before a restart)
+        if deadline.kind not in kinds:  # no longer registered (a resolution kept from before a restart)
             continue
-        if kind.appointment:
-            if deadline.due_at is not None and deadline.due_at <= now:
-                continue
-            late = False
-        else:
-            late = deadline.is_overdue(now)
-        if late:
+        stage = registry.stage_of(deadline, now, horizon)
+        if stage == registry.OVERDUE:
             overdue.setdefault(deadline.kind, []).append(deadline)
-        elif deadline.due <= horizon or (deadline.notice_from is not None and deadline.notice_from <= today):
+        elif stage is not None:
             coming.setdefault(deadline.kind, []).append(deadline)
     lines = []
     for tone, groups in (("overdue", overdue), ("due", coming)):
@@ -171,8 +161,8 @@ def _deadlines_attention(request) -> list[Attention]:
     if not p.is_authenticated or p.person is None:
         return []
     today = access.today()
-    found = deadlines_for(p.person, today + datetime.timedelta(days=HORIZON_DAYS))
-    return deadline_lines(found, now=timezone.now(), today=today)
+    found = deadlines_for(p.person, today + datetime.timedelta(days=get_pack().reminder_horizon_days))
+    return deadline_lines(found, now=timezone.now())
 
 
 register_attention("deadlines", _deadlines_attention)

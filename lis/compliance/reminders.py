@@ -69,28 +69,6 @@ def local_now(now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()).astimezone(TZ)
 
 
-def _is_appointment(deadline: Deadline) -> bool:
-    try:
-        return registry.kind(deadline.kind).appointment
-    except KeyError:
-        return False
-
-
-def stage_of(deadline: Deadline, today: datetime.date, horizon_days: int) -> str | None:
-    """Coming up (within the horizon, or from the deadline's own `notice_from` if earlier), due
-    today or overdue; None if further ahead, or an appointment (a meeting) that has passed."""
-    if deadline.due < today:
-        return None if _is_appointment(deadline) else Stage.OVERDUE
-    if deadline.due == today:
-        return Stage.DUE
-    told_from = deadline.due - datetime.timedelta(days=horizon_days)
-    if deadline.notice_from is not None:
-        told_from = min(told_from, deadline.notice_from)
-    if today >= told_from:
-        return Stage.DUE_SOON
-    return None
-
-
 def moment_of(deadline: Deadline) -> datetime.datetime:
     """The deadline's exact moment: `due_at`, else the end of its day in Europe/Stockholm."""
     if deadline.due_at is not None:
@@ -129,7 +107,7 @@ class Item:
     @property
     def stage_label(self) -> str:
         d = self.deadline
-        if _is_appointment(d):  # a meeting: when it is, never "late"
+        if registry.is_appointment(d):  # a meeting: when it is, never "late"
             return _("I dag, %(date)s") % {"date": _when(d)} if self.stage == Stage.DUE else _when(d)
         if self.stage == Stage.OVERDUE:
             return _("Försenad, skulle vara klar %(date)s") % {"date": _when(d)}
@@ -244,7 +222,7 @@ def _is_new(state: PersonState, key: str, stage: str, max_attempts: int) -> bool
 
 
 def digest_items(
-    state: PersonState, deadlines: Iterable[Deadline], *, today: datetime.date, weekly_day: bool
+    state: PersonState, deadlines: Iterable[Deadline], *, now: datetime.datetime, weekly_day: bool
 ) -> list[Item]:
     """What one person's digest lists today: every open deadline of theirs within the horizon or
     overdue, of the kinds they want today (daily, or weekly on the weekly day); legal ones go
@@ -257,7 +235,7 @@ def digest_items(
         frequency = state.frequency(deadline.kind)
         if frequency == Frequency.OFF or (frequency == Frequency.WEEKLY and not weekly_day):
             continue
-        stage = stage_of(deadline, today, pack.reminder_horizon_days)
+        stage = registry.stage_of(deadline, now, pack.reminder_horizon_days)
         if stage is None:
             continue
         items.append(Item(deadline, stage, _is_new(state, deadline.key, stage, pack.reminder_max_attempts)))
@@ -557,7 +535,7 @@ def _process_person(
         _deliver(state, message, planned, now=now, channel="legal", report=report)
     if only_legal or not digests:
         return
-    items = digest_items(state, deadlines, today=today, weekly_day=weekly_day)
+    items = digest_items(state, deadlines, now=now, weekly_day=weekly_day)
     if not any(item.new for item in items):
         return
     existing = state.messages.get((ReminderMessage.Kind.DIGEST, today, ""))
@@ -606,7 +584,7 @@ def _summary_recipients(today: datetime.date) -> dict[int, list[str] | None]:
 
 
 def summary_rows(
-    deadlines: Iterable[Deadline], paths: list[str] | None, *, today: datetime.date, units: dict[int, OrgUnit]
+    deadlines: Iterable[Deadline], paths: list[str] | None, *, now: datetime.datetime, units: dict[int, OrgUnit]
 ) -> list[SummaryRow]:
     """Open deadlines counted per kind and förvaltning/bolag within `paths` (None: everywhere),
     the rows with most overdue first."""
@@ -621,7 +599,7 @@ def summary_rows(
         unit = units.get(deadline.unit_id) if deadline.unit_id else None
         if paths is not None and (unit is None or not any(unit.path.startswith(p) for p in paths)):
             continue
-        stage = stage_of(deadline, today, horizon)
+        stage = registry.stage_of(deadline, now, horizon)
         if stage is None:
             continue
         top = by_id.get(unit.path.strip("/").split("/")[0]) if unit is not None else None
@@ -667,7 +645,7 @@ def _summaries(
         state = states.get(person_id)
         if state is None or not state.person.is_active:
             continue
-        rows = summary_rows(every, paths, today=today, units=units)
+        rows = summary_rows(every, paths, now=now, units=units)
         mine = failures if paths is None else []
         if not rows and not mine:
             continue
@@ -800,10 +778,10 @@ def due_for(person: Person, *, now: datetime.datetime | None = None) -> list[tup
     """What is due for this person now (overdue and within the horizon), grouped by kind,
     whatever their preferences: the list on their page."""
     pack = get_pack()
-    today = local_now(now).date()
+    now = local_now(now)
     items = []
-    for deadline in due.deadlines_for(person, today + datetime.timedelta(days=pack.reminder_horizon_days)):
-        stage = stage_of(deadline, today, pack.reminder_horizon_days)
+    for deadline in due.deadlines_for(person, now.date() + datetime.timedelta(days=pack.reminder_horizon_days)):
+        stage = registry.stage_of(deadline, now, pack.reminder_horizon_days)
         if stage is not None:
             items.append(Item(deadline, stage, False))
     return group_by_kind(items)

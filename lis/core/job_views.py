@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import jobs
 from .models import BackgroundJob
@@ -29,13 +30,17 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = jobs.job_for(request.user, pk)
     if not job.is_finished and jobs.recover_stale_jobs(job_ids=[job.pk]):
         job = jobs.job_for(request.user, pk)
+    if job.status == BackgroundJob.Status.DONE and job.result_size and job.requested_by_id == request.user.pk:
+        url = jobs.shown_at(job)  # prepared data (an import's dry run) is shown on its own page
+        if url is not None:
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     context = {
         "job": job,
         "label": jobs.kind_label(job.kind),
         "replaced_by": jobs.newer_job(job) if job.status == BackgroundJob.Status.DONE and not job.result_size else None,
         "owner": job.requested_by_id == request.user.pk,
         "summary": jobs.summary_of(job),
-        "gives_summary": jobs.gives_summary(job.kind),
+        "is_work": jobs.is_work(job.kind),
         "may_fetch": jobs.may_fetch(request.user, job),
         # Queued for a minute and not started: the worker (`manage.py worker`) may not be running.
         "waiting_long": job.status == BackgroundJob.Status.QUEUED

@@ -7,7 +7,9 @@ person's finished document at once when nothing it was built from has changed (t
 data head, the policy pack's version, the day and the language), or queues one. The job page
 shows its progress and offers the file; only the person who asked and administrators see it.
 Work whose result is no file (an import of thousands of rows) returns a `Summary` instead: the
-job page shows its heading and lines (what was created and updated, or why nothing was).
+job page shows its heading and lines (what was created and updated, or why nothing was). Work
+whose result a page of the app shows (the dry run of an import) returns `Prepared` data; the job
+page sends the person to that page (the kind's `shown_at`) when it is done.
 
 A builder gets the asking user and re-checks their access itself, as the synchronous view did:
 what the user could see when they asked may have changed by the time the worker runs. It raises
@@ -46,7 +48,7 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import changelog
 from .history import register_event
@@ -76,6 +78,7 @@ class Document:
 
 
 SUMMARY_CONTENT_TYPE = "application/vnd.lis.job-summary+json"
+REFUSAL_LINES = 500  # reasons a refused Summary lists; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,22 @@ class Summary:
     link: str = ""
     link_label: str = ""
 
+    @classmethod
+    def refused(cls, heading: str, reasons: list, *, link: str, link_label: str = "") -> Summary:
+        """Work refused with nothing written: `heading`, what to do, and the reasons (the first
+        REFUSAL_LINES of them; the rest counted)."""
+        lines = [str(reason) for reason in reasons[:REFUSAL_LINES]]
+        if len(reasons) > REFUSAL_LINES:
+            more = len(reasons) - REFUSAL_LINES
+            lines.append(ngettext("… och %(count)s fel till.", "… och %(count)s fel till.", more) % {"count": more})
+        return cls(
+            heading=heading,
+            lines=(_("Rätta felen i filen och ladda upp den igen."), *lines),
+            ok=False,
+            link=link,
+            link_label=link_label or _("Ladda upp en rättad fil"),
+        )
+
     def as_document(self) -> Document:
         payload = {
             "heading": str(self.heading),
@@ -101,6 +120,22 @@ class Summary:
         return Document(content=json.dumps(payload).encode(), filename="", content_type=SUMMARY_CONTENT_TYPE)
 
 
+PREPARED_CONTENT_TYPE = "application/vnd.lis.job-prepared+json"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A job's result that a page of the app shows (the dry run of an import: what it would do
+    and every problem, before anything is written): JSON-ready data, read back by `prepared_of`."""
+
+    data: dict[str, Any]
+
+    def as_document(self) -> Document:
+        return Document(
+            content=json.dumps(self.data, default=str).encode(), filename="", content_type=PREPARED_CONTENT_TYPE
+        )
+
+
 class JobFailed(Exception):
     """A builder's failure, with a message (translated, Swedish by default) for the person who asked."""
 
@@ -109,27 +144,37 @@ class JobFailed(Exception):
         self.message = message
 
 
-Builder = Callable[..., Document | Summary]
+Builder = Callable[..., Document | Summary | Prepared]
 
 
 @dataclass(frozen=True)
 class DocumentKind:
     kind: str
-    builder: Builder  # builder(*, user: User, params: dict, progress: Progress) -> Document | Summary
+    builder: Builder  # builder(*, user: User, params: dict, progress: Progress) -> Document | Summary | Prepared
     label: Any  # a lazy translation: what the job page calls the document
     summary: bool = False  # the builder returns a Summary (an account of work done), not a file
+    shown_at: Callable[[dict[str, Any]], str] | None = None  # Prepared: the page that shows it, from the params
 
 
 _KINDS: dict[str, DocumentKind] = {}
 
 
-def register_document(kind: str, builder: Builder, *, label: Any, summary: bool = False) -> None:
+def register_document(
+    kind: str,
+    builder: Builder,
+    *,
+    label: Any,
+    summary: bool = False,
+    shown_at: Callable[[dict[str, Any]], str] | None = None,
+) -> None:
     """Register the builder of a kind of document (from a higher app's `AppConfig.ready()`);
-    `summary=True` for work that returns a Summary rather than a file (an import)."""
+    `summary=True` for work that returns a Summary rather than a file (an import); `shown_at`
+    for work that returns Prepared data: the address of the page that shows it, from the job's
+    params (the job page sends the person there when the job is done)."""
     known = _KINDS.get(kind)
     if known is not None and known.builder is not builder:
         raise ValueError(f"document kind {kind!r} is already registered")
-    _KINDS[kind] = DocumentKind(kind=kind, builder=builder, label=label, summary=summary)
+    _KINDS[kind] = DocumentKind(kind=kind, builder=builder, label=label, summary=summary, shown_at=shown_at)
 
 
 def document_kind(kind: str) -> DocumentKind:
@@ -141,9 +186,23 @@ def kind_label(kind: str) -> str:
     return str(known.label) if known is not None else kind
 
 
-def gives_summary(kind: str) -> bool:
+def is_work(kind: str) -> bool:
+    """Whether jobs of `kind` do work (an import, its dry run) rather than build a file."""
     known = _KINDS.get(kind)
-    return known is not None and known.summary
+    return known is not None and (known.summary or known.shown_at is not None)
+
+
+def _own_params(job: BackgroundJob) -> dict[str, Any]:
+    return {k: v for k, v in job.params.items() if k != ACCESS_PARAM}
+
+
+def shown_at(job: BackgroundJob) -> str | None:
+    """The page that shows a finished job's Prepared data (with `?jobb=<pk>`), or None."""
+    known = _KINDS.get(job.kind)
+    if known is None or known.shown_at is None:
+        return None
+    url = known.shown_at(_own_params(job))
+    return f"{url}{'&' if '?' in url else '?'}{JOB_QUERY}={job.pk}"
 
 
 register_event(
@@ -228,6 +287,34 @@ def request_document(*, user: User, kind: str, params: dict[str, Any]) -> Backgr
     return job
 
 
+JOB_QUERY = "jobb"
+
+
+def request_prepared(*, user: User, kind: str, params: dict[str, Any], job_id: str | None) -> BackgroundJob:
+    """Like `request_document`, for work whose Prepared data a page shows (the dry run of an
+    import). `job_id` is the `?jobb=` the job page sent the person back with: their finished job
+    for the same params is shown as it is, even if others have written since it ran (in a busy
+    kommun the data head moves all the time, and waiting for it to stand still would never end;
+    the page says when the data was prepared, and the apply checks everything again)."""
+    if job_id and job_id.isascii() and job_id.isdigit() and len(job_id) <= 12:
+        done = (
+            BackgroundJob.objects.filter(
+                pk=int(job_id),
+                requested_by=user,
+                kind=kind,
+                status=Status.DONE,
+                params_key=params_key(json.loads(json.dumps(params)) | {ACCESS_PARAM: access_key(user)}),
+                language=_language(),
+                result_size__isnull=False,
+            )
+            .defer("result")
+            .first()
+        )
+        if done is not None:
+            return done
+    return request_document(user=user, kind=kind, params=params)
+
+
 def _enqueue(job_id: int) -> None:
     result = run_job.using(backend=settings.LIS_JOBS_BACKEND).enqueue(job_id)
     BackgroundJob.objects.filter(pk=job_id).update(task_id=str(result.id)[:64])
@@ -245,14 +332,9 @@ def job_for(user: User, pk: int) -> BackgroundJob:
     return job
 
 
-def is_summary(job: BackgroundJob) -> bool:
-    """Whether `job`'s result is a Summary (an account of what it did) rather than a file."""
-    return job.result_content_type == SUMMARY_CONTENT_TYPE
-
-
 def summary_of(job: BackgroundJob) -> Summary | None:
     """The Summary of a finished job whose result is one, else None."""
-    if job.status != Status.DONE or not is_summary(job):
+    if job.status != Status.DONE or job.result_content_type != SUMMARY_CONTENT_TYPE:
         return None
     content = BackgroundJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
     if content is None:
@@ -267,10 +349,18 @@ def summary_of(job: BackgroundJob) -> Summary | None:
     )
 
 
+def prepared_of(job: BackgroundJob) -> dict[str, Any] | None:
+    """The Prepared data of a finished job whose result is that, else None."""
+    if job.status != Status.DONE or job.result_content_type != PREPARED_CONTENT_TYPE:
+        return None
+    content = BackgroundJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
+    return None if content is None else json.loads(bytes(content))
+
+
 def document_of(job: BackgroundJob) -> Document | None:
     """The finished document of `job`, or None (not finished, failed, replaced by a newer one,
-    or a Summary rather than a file)."""
-    if job.status != Status.DONE or is_summary(job):
+    or a Summary or Prepared data rather than a file)."""
+    if job.status != Status.DONE or job.result_content_type in (SUMMARY_CONTENT_TYPE, PREPARED_CONTENT_TYPE):
         return None
     content = BackgroundJob.objects.filter(pk=job.pk).values_list("result", flat=True).first()
     if content is None:
@@ -458,10 +548,8 @@ def _build(job: BackgroundJob, worker: str) -> Document:
         raise JobFailed(_("LIS kan inte längre skapa den här sortens dokument.")) from None
     progress = _Reporter(job.pk, worker)
     progress(1, _("Startar"))
-    result = kind.builder(
-        user=user, params={k: v for k, v in job.params.items() if k != ACCESS_PARAM}, progress=progress
-    )
-    return result.as_document() if isinstance(result, Summary) else result
+    result = kind.builder(user=user, params=_own_params(job), progress=progress)
+    return result if isinstance(result, Document) else result.as_document()
 
 
 # --- jobs whose worker has gone ----------------------------------------------------------------

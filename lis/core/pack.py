@@ -152,6 +152,9 @@ class PolicyPack:
     reminder_weekly_weekday: int = 1
     reminder_max_attempts: int = 5
     reminder_calendar_days: int = 365
+    # Obligations owed once per mandatperiod (a risk analysis, a handlingsplan) are told from
+    # this many days before the period ends.
+    reminder_period_notice_days: int = 180
 
     def handling_for(self, level_key: str | None) -> HandlingAdvice:
         """The handling advice of a level (empty when the pack gives none or the level is unset)."""
@@ -510,6 +513,7 @@ REMINDER_KEYS: dict[str, tuple[str, int, int, int]] = {
     "weekly_weekday": ("reminder_weekly_weekday", 1, 1, 7),
     "max_attempts": ("reminder_max_attempts", 5, 1, 50),
     "calendar_days": ("reminder_calendar_days", 365, 1, 1100),
+    "period_notice_days": ("reminder_period_notice_days", 180, 1, 1461),
 }
 
 

@@ -123,7 +123,9 @@ def _notice_deadlines(until) -> list[Deadline]:
     from lis.core import changelog
     from lis.organisation.models import OrgUnit
 
-    now = timezone.now()
+    # From the start of today, not from now: the registry keeps the result for the day, and work
+    # that begins later today lapses at its start (Deadline.lapses_at).
+    today_starts = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
     days = datetime.timedelta(days=get_pack().maintenance_notice_days)
     remind = datetime.timedelta(days=REMIND_BEFORE_DAYS)
     rows = (
@@ -131,7 +133,7 @@ def _notice_deadlines(until) -> list[Deadline]:
             kind__in=selectors.PLANNED_KINDS,
             status=ServiceNotice.Status.PLANNED,
             notified_at__isnull=True,
-            starts_at__gt=now,
+            starts_at__gt=today_starts,
             starts_at__lt=timezone.make_aware(
                 datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min)
             )
@@ -161,6 +163,7 @@ def _notice_deadlines(until) -> list[Deadline]:
                 object_type=object_type,
                 object_id=str(pk),
                 notice_from=due - remind,
+                lapses_at=starts_at,
             )
         )
     return found

@@ -1,4 +1,4 @@
-"""The driftinformation calendar (RFC 5545, written with the `icalendar` package): every planned
+"""The driftinformation calendar (RFC 5545, written with lis.core.ics): every planned
 and ongoing notice, and planned work that was cancelled (STATUS:CANCELLED, so calendars that had
 it remove it). Times are local to Europe/Stockholm with its VTIMEZONE; each notice keeps its UID
 and raises its SEQUENCE when its time changes or it is cancelled.
@@ -11,19 +11,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
-import icalendar
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lis.core import feeds
+from lis.core import feeds, ics
 from lis.core.models import User
 
 from .models import ServiceNotice
 
-TZ = ZoneInfo("Europe/Stockholm")
 PRODID = "-//LIS//Driftinformation//SV"
 SALT = "operations-ics"
 # An ongoing disruption without an expected end is shown as lasting this long.
@@ -35,42 +32,32 @@ def uid(notice: ServiceNotice) -> str:
     return f"driftinformation-{notice.pk}@{host}"
 
 
-def _event(notice: ServiceNotice, *, stamp: datetime.datetime, link: str) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("uid", uid(notice))
-    event.add("dtstamp", stamp.astimezone(datetime.UTC))
-    event.add("sequence", notice.sequence)
-    start = notice.starts_at.astimezone(TZ)
+def _event(notice: ServiceNotice, *, stamp: datetime.datetime, link: str) -> ics.Event:
     end = notice.ended_at or notice.ends_at or (notice.starts_at + OPEN_ENDED)
-    event.add("dtstart", start)
-    event.add("dtend", max(end, notice.starts_at).astimezone(TZ))
     systems = ", ".join(s.name for s in notice.systems.all())
-    event.add("summary", f"{notice.get_kind_display()}: {notice.title} ({systems})" if systems else notice.title)
-    event.add("description", notice.impact)
-    if link:
-        event.add("url", link)
     status = {
         ServiceNotice.Status.CANCELLED: "CANCELLED",
         ServiceNotice.Status.PLANNED: "TENTATIVE" if notice.notified_at is None else "CONFIRMED",
     }.get(notice.status, "CONFIRMED")
-    event.add("status", status)
-    event.add("transp", "TRANSPARENT")
-    return event
+    return ics.Event(
+        uid=uid(notice),
+        stamp=stamp,
+        sequence=notice.sequence,
+        start=notice.starts_at,
+        end=max(end, notice.starts_at),
+        summary=f"{notice.get_kind_display()}: {notice.title} ({systems})" if systems else notice.title,
+        description=notice.impact,
+        url=link,
+        status=status,
+        transp="TRANSPARENT",
+    )
 
 
 def notice_calendar(notices: Iterable[ServiceNotice], *, link_for=lambda notice: "") -> bytes:
     """A calendar of `notices` (prefetch their systems)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", _("Driftinformation"))
     stamp = timezone.now()
-    for notice in notices:
-        calendar.add_component(_event(notice, stamp=stamp, link=link_for(notice)))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    events = [_event(notice, stamp=stamp, link=link_for(notice)) for notice in notices]
+    return ics.calendar(events, prodid=PRODID, name=_("Driftinformation"), method="PUBLISH")
 
 
 # --- the user's feed address -----------------------------------------------------------------------

@@ -11,7 +11,9 @@ then set). Each row is planned as create, update (field from → to), end, uncha
 with `end_missing`, people with an anställningsnummer in LIS who are not in the file end today.
 The dry run writes nothing; the apply checks everything again and writes all or nothing
 through the organisation services (so the change log records each change), managers in a
-second pass after everyone exists, and one `hr_sync` event with the counts.
+second pass after everyone exists, and one `hr_sync` event with the counts. From the UI both run
+on the background worker (lis.core.jobs; issue 15, item 5): the dry run's Prepared data is shown
+by the review page, the apply's Summary by the job page.
 
 Skyddad identitet (POL-3.30): protection from the file is set, never lifted (HR lifts it by hand
 in LIS), and the plan shows such a person only by pseudonym, without names or e-mail."""
@@ -19,6 +21,7 @@ in LIS), and the plan shows such a person only by pseudonym, without names or e-
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +43,7 @@ from .models import OrgUnit, Person
 
 MAX_ROWS = 50_000
 HEADER_SCAN_ROWS = 10
+REVIEW_MAX_ROWS = 2000  # rows of the plan the review lists (the summary counts them all)
 HEADERS = {
     "employee_number": ("anställningsnummer", "anställningsnr", "anst.nr", "anstnr", "personalnummer"),
     "first_name": ("förnamn",),
@@ -280,6 +284,33 @@ class SyncResult:
             % self.counts
         )
 
+    def as_review(self, *, filename: str = "") -> dict[str, Any]:
+        """What the review page shows, as JSON-ready data (the dry run runs on the worker and its
+        page is rendered from this): the first REVIEW_MAX_ROWS rows of the plan, every error.
+        Only what is shown is kept: a protected person by pseudonym, without the planned values."""
+        return {
+            "filename": filename,
+            "file_errors": [str(message) for message in self.file_errors],
+            "errors": [str(message) for message in self.errors],
+            "has_errors": self.has_errors,
+            "writes": self.writes,
+            "summary": self.summary(),
+            "rows": [
+                {
+                    "number": row.number,
+                    "employee_number": row.employee_number,
+                    "label": str(row.label),
+                    "action_label": str(row.action_label),
+                    "ends_on": row.ends_on.isoformat() if row.ends_on else "",
+                    "errors": [str(message) for message in row.errors],
+                    "changes": [
+                        {"label": str(c.label), "before": str(c.before), "after": str(c.after)} for c in row.changes
+                    ],
+                }
+                for row in self.rows[:REVIEW_MAX_ROWS]
+            ],
+        }
+
 
 def _label(person: Person | None, first: str, last: str, protected: bool) -> str:
     if protected:
@@ -500,19 +531,31 @@ def _apply(result: SyncResult, *, actor: User | None, filename: str) -> None:
     )
 
 
-def run_sync(data: bytes, *, actor: User | None, filename: str, apply: bool, end_missing: bool = False) -> SyncResult:
+def run_sync(
+    data: bytes,
+    *,
+    actor: User | None,
+    filename: str,
+    apply: bool,
+    end_missing: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+) -> SyncResult:
     """The dry run (nothing written) or the all-or-nothing apply; both read and check the file.
-    `actor` None is the operator's command line; a user must be an administrator or HR."""
+    `actor` None is the operator's command line; a user must be an administrator or HR.
+    `progress(percent, message)` is told how far it has come (on the worker)."""
     if actor is not None:
         access.require(
             may_sync(access.principal_for(actor)),
             _("Bara administratörer och HR läser in personer från HR-systemet."),
         )
+    report = progress or (lambda percent, message: None)
+    report(5, _("Läser filen"))
     try:
         kind = check_file(data, filename)
         rows, columns = read_rows(data, kind)
     except ImportFileError as exc:
         return SyncResult(file_errors=exc.messages)
+    report(40, _("Kontrollerar raderna"))
     result = SyncResult(rows=plan(rows, columns, end_missing=end_missing))
     if not rows:
         result.file_errors.append(_("Filen har inga rader under rubrikraden."))
@@ -531,15 +574,14 @@ def run_sync(data: bytes, *, actor: User | None, filename: str, apply: bool, end
     return result
 
 
-# --- applying on the worker (lis.core.jobs; issue 15, item 5) ----------------------------------
+# --- the dry run and the apply on the worker (lis.core.jobs; issue 15, item 5) -------------------
 
+REVIEW_JOB = "hr_sync_review"
 APPLY_JOB = "hr_sync_apply"
-MAX_SHOWN_ERRORS = 500
 
 
-def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Summary:
-    """The apply of a reviewed HR file, on the worker: params {"token", "end_missing"}. Checks
-    the person's access and re-reads and re-checks their stored upload, all or nothing."""
+def _upload(user: User, params: dict[str, Any]) -> uploads.PendingUpload:
+    """The person's stored upload named by params["token"], if they may still read HR files."""
     if not may_sync(access.principal_for(user)):
         raise jobs.JobFailed(_("Bara administratörer och HR läser in personer från HR-systemet."))
     token = params.get("token")
@@ -551,22 +593,44 @@ def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) ->
                 "granska inläsningen."
             )
         )
+    return upload
+
+
+def review_url(token: str, *, end_missing: bool) -> str:
+    """The review of an upload; `?slut=1` when people missing from the file are to end."""
+    url = reverse("organisation:hr_sync_review", args=[token])
+    return url + ("?slut=1" if end_missing else "")
+
+
+def review_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Prepared:
+    """The dry run of an HR file, on the worker: params {"token", "end_missing"}. What the
+    inläsning would do and every problem, nothing written; the review page shows it."""
+    upload = _upload(user, params)
+    result = run_sync(
+        upload.data,
+        actor=user,
+        filename=upload.filename,
+        apply=False,
+        end_missing=params.get("end_missing") is True,
+        progress=progress,
+    )
+    return jobs.Prepared(result.as_review(filename=upload.filename))
+
+
+def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Summary:
+    """The apply of a reviewed HR file, on the worker: params {"token", "end_missing"}. Checks
+    the person's access and re-reads and re-checks their stored upload, all or nothing."""
+    upload = _upload(user, params)
     progress(10, _("Läser och kontrollerar filen"))
     result = run_sync(
         upload.data, actor=user, filename=upload.filename, apply=True, end_missing=params.get("end_missing") is True
     )
     PENDING.discard(upload.token)  # used, applied or refused; an unexpected error keeps it for a retry
     if result.has_errors:
-        reasons = [*result.file_errors, *result.errors]
-        lines = reasons[:MAX_SHOWN_ERRORS]
-        if len(reasons) > MAX_SHOWN_ERRORS:
-            lines.append(_("… och %(count)s fel till.") % {"count": len(reasons) - MAX_SHOWN_ERRORS})
-        return jobs.Summary(
-            heading=_("Inläsningen genomfördes inte. Inget har ändrats."),
-            lines=(_("Rätta felen i filen och ladda upp den igen."), *lines),
-            ok=False,
+        return jobs.Summary.refused(
+            _("Inläsningen genomfördes inte. Inget har ändrats."),
+            [*result.file_errors, *result.errors],
             link=reverse("organisation:hr_sync"),
-            link_label=_("Ladda upp en rättad fil"),
         )
     people = reverse("organisation:person_list")
     if not result.applied:
@@ -582,7 +646,13 @@ def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) ->
 
 
 def register_jobs() -> None:
-    """In OrganisationConfig.ready(): the worker applies HR files."""
+    """In OrganisationConfig.ready(): the worker dry-runs and applies HR files."""
+    jobs.register_document(
+        REVIEW_JOB,
+        review_job,
+        label=gettext_lazy("Granskning av inläsningen från HR-systemet"),
+        shown_at=lambda params: review_url(params["token"], end_missing=params.get("end_missing") is True),
+    )
     jobs.register_document(
         APPLY_JOB, apply_job, label=gettext_lazy("Inläsning av personer från HR-systemet"), summary=True
     )

@@ -507,31 +507,33 @@ def hr_sync(request: HttpRequest) -> HttpResponse:
     form = HrSyncForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         token = sync.PENDING.store(form.data_bytes, user=request.user, filename=form.cleaned_data["file"].name)
-        url = reverse("organisation:hr_sync_review", args=[token])
-        return redirect(url + ("?slut=1" if form.cleaned_data["end_missing"] else ""))
+        return redirect(sync.review_url(token, end_missing=form.cleaned_data["end_missing"]))
     return render(request, "organisation/hr_sync.html", {"form": form})
-
-
-def _sync_review(request, result, *, token: str, filename: str, end_missing: bool, status: int = 200):
-    return render(
-        request,
-        "organisation/hr_sync_review.html",
-        {"result": result, "token": token, "filename": filename, "end_missing": end_missing},
-        status=status,
-    )
 
 
 @require_GET
 def hr_sync_review(request: HttpRequest, token: str) -> HttpResponse:
+    """The dry run, on the worker (hr_sync.review_job): what the inläsning would do, and every
+    problem, before anything is written. Until it is done, the job page shows its progress."""
     _require_sync(request)
     upload = sync.PENDING.load(token, user=request.user)
     if upload is None:
         return render(request, "organisation/hr_sync_missing.html", status=404)
     end_missing = request.GET.get("slut") == "1"
-    result = sync.run_sync(
-        upload.data, actor=request.user, filename=upload.filename, apply=False, end_missing=end_missing
+    job = jobs.request_prepared(
+        user=request.user,
+        kind=sync.REVIEW_JOB,
+        params={"token": upload.token, "end_missing": end_missing},
+        job_id=request.GET.get(jobs.JOB_QUERY),
     )
-    return _sync_review(request, result, token=upload.token, filename=upload.filename, end_missing=end_missing)
+    review = jobs.prepared_of(job)
+    if review is None:
+        return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "organisation/hr_sync_review.html",
+        {"result": review, "token": upload.token, "end_missing": end_missing, "prepared_at": job.finished_at},
+    )
 
 
 @require_POST

@@ -47,9 +47,6 @@ register_loader("demo", "plans", _demo)
 # Each förvaltning/bolag's handlingsplan decided by its board (POL-3.2) and followed up at least
 # once (POL-3.3) in the current mandatperiod, due when the period ends.
 
-# A per-mandatperiod obligation is told from this many days before the period ends.
-PERIOD_NOTICE_DAYS = 180
-
 
 def _plan_deadlines(until) -> list[Deadline]:
     """Three queries (one when the period's end is beyond the notice)."""
@@ -68,7 +65,8 @@ def _plan_deadlines(until) -> list[Deadline]:
     from .models import ActionPlan, ActionPlanVersion, FollowUp
 
     period = mandate_period_for(access.today(), get_pack().action_plan_period_anchor)
-    notice = period.ends_on - datetime.timedelta(days=PERIOD_NOTICE_DAYS)
+    # Told from the pack's reminders.period_notice_days before the period ends.
+    notice = period.ends_on - datetime.timedelta(days=get_pack().reminder_period_notice_days)
     if notice > until:
         return []
     plans = {
@@ -161,8 +159,7 @@ def _routine_reviews(until):
     named owner (else the owning unit's samordnare)."""
     from django.utils.translation import gettext as _
 
-    from lis.core.deadlines import Deadline
-    from lis.systems.reviews import PathTemplate
+    from lis.core.deadlines import Deadline, PathTemplate
 
     from .models import Routine
 
@@ -191,8 +188,7 @@ def _continuity_reviews(until):
     samordnare."""
     from django.utils.translation import gettext as _
 
-    from lis.core.deadlines import Deadline
-    from lis.systems.reviews import PathTemplate
+    from lis.core.deadlines import Deadline, PathTemplate
 
     url = PathTemplate("plans:continuity_detail")
     title = _("Granska %(plan)s")

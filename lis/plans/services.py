@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lis.core import access
+from lis.core import access, reviews
 from lis.core.changelog import record_create, record_delete
 from lis.core.models import User
 from lis.core.pack import PackError, get_pack
@@ -22,7 +22,6 @@ from lis.core.uploads import store_document
 from lis.organisation.models import Board, Decision, MandatePeriod
 from lis.organisation.services import decision_record, startable_mandate_periods
 from lis.risks.models import Measure
-from lis.systems import reviews
 
 from .models import (
     ActionPlan,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lis.core import access
+from lis.core import access, reviews
 from lis.core.changelog import record_event
 from lis.core.forms import call_service, cleaned, guard_stale
 from lis.core.pack import get_pack
@@ -26,7 +26,6 @@ from lis.core.viewhelpers import form_copy, form_page, render_tabbed, selected_t
 from lis.organisation.models import OrgUnit
 from lis.organisation.services import mandate_period_for
 from lis.risks.forms import AnalysisStartForm
-from lis.systems import reviews
 from lis.systems import selectors as system_selectors
 from lis.systems.forms import top_units
 

@@ -1,9 +1,10 @@
-"""Applying a reviewed import on the worker (lis.core.jobs; issue 15, item 5): a register workbook
-of thousands of rows is written by the background worker, never by a web request. The review
-(the dry run) stays on the page; "Genomför importen" starts a job and the job page shows its
-progress and then what was created and updated, or every reason the file was refused (then
-nothing is written). The job runs with the access of the person who uploaded the file, checked
-again here, and re-reads and re-checks their stored upload, all or nothing in one transaction
+"""The import of the register on the worker (lis.core.jobs; issue 15, item 5): a register workbook
+of thousands of rows is checked and written by the background worker, never by a web request.
+The dry run is a job whose Prepared data the review page shows (what would be created and
+changed, every problem); "Genomför importen" starts a second job, whose page shows its progress
+and then what was created and updated, or every reason the file was refused (then nothing is
+written). Both run with the access of the person who uploaded the file, checked again here, and
+re-read their stored upload; the apply re-checks every row, all or nothing in one transaction
 (register_xlsx.run_import). Registered in ReportsConfig.ready()."""
 
 from __future__ import annotations
@@ -15,32 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lis.core import access
-from lis.core.jobs import JobFailed, Progress, Summary, register_document
+from lis.core.jobs import JobFailed, Prepared, Progress, Summary, register_document
 from lis.core.models import User
 
 from . import register_xlsx
 
 REGISTER_IMPORT = "register_import"
-MAX_LINES = 500  # reasons shown on the job page; the rest are counted
-
-
-def _summary_of_refusal(result: register_xlsx.ImportResult) -> Summary:
-    reasons = [str(message) for message in result.file_errors] + [str(issue) for issue in result.errors]
-    lines = reasons[:MAX_LINES]
-    if len(reasons) > MAX_LINES:
-        more = len(reasons) - MAX_LINES
-        lines.append(ngettext("… och %(count)s fel till.", "… och %(count)s fel till.", more) % {"count": more})
-    return Summary(
-        heading=_("Importen genomfördes inte. Inget har ändrats."),
-        lines=(_("Rätta felen i filen och ladda upp den igen."), *lines),
-        ok=False,
-        link=reverse("reports:register_import"),
-        link_label=_("Ladda upp en rättad fil"),
-    )
-
-
-def apply_register_import(*, user: User, params: dict[str, Any], progress: Progress) -> Summary:
-    """params: {"token": the stored upload's token}. Applies it for `user`, all or nothing."""
+REGISTER_IMPORT_REVIEW = "register_import_review"
+def _upload(user: User, params: dict[str, Any]):
+    """The person's stored upload named by params["token"], if they may still import."""
     if not register_xlsx.can_import(access.principal_for(user)):
         raise JobFailed(_("Du behöver ansvara för en förvaltning eller ett bolag för att importera system."))
     token = params.get("token")
@@ -52,11 +36,28 @@ def apply_register_import(*, user: User, params: dict[str, Any], progress: Progr
                 "granska importen."
             )
         )
+    return upload
+
+
+def review_register_import(*, user: User, params: dict[str, Any], progress: Progress) -> Prepared:
+    """params: {"token": …}. The dry run: what the import would do and every problem, nothing written."""
+    upload = _upload(user, params)
+    result = register_xlsx.run_import(upload.data, user=user, apply=False, progress=progress)
+    return Prepared(result.as_review(filename=upload.filename))
+
+
+def apply_register_import(*, user: User, params: dict[str, Any], progress: Progress) -> Summary:
+    """params: {"token": the stored upload's token}. Applies it for `user`, all or nothing."""
+    upload = _upload(user, params)
     result = register_xlsx.run_import(upload.data, user=user, apply=True, progress=progress)
     # Applied or refused, the file has been used; an unexpected error keeps it for a retry.
     register_xlsx.PENDING.discard(upload.token)
     if result.has_errors:
-        return _summary_of_refusal(result)
+        return Summary.refused(
+            _("Importen genomfördes inte. Inget har ändrats."),
+            [*result.file_errors, *result.errors],
+            link=reverse("reports:register_import"),
+        )
     systems = reverse("systems:system_list")
     if not result.applied:
         return Summary(
@@ -85,6 +86,12 @@ def apply_register_import(*, user: User, params: dict[str, Any], progress: Progr
 
 
 def register() -> None:
+    register_document(
+        REGISTER_IMPORT_REVIEW,
+        review_register_import,
+        label=gettext_lazy("Granskning av importen till förteckningen över informationssystem"),
+        shown_at=lambda params: reverse("reports:register_import_review", args=[params["token"]]),
+    )
     register_document(
         REGISTER_IMPORT,
         apply_register_import,

@@ -665,6 +665,9 @@ class RowResult:
         return _("Oförändrad")
 
 
+REVIEW_ALL_ROWS = 1000  # above this many rows, the review lists only rows with something to say
+
+
 @dataclass
 class ImportResult:
     rows: list[RowResult] = field(default_factory=list)
@@ -702,6 +705,43 @@ class ImportResult:
     @property
     def has_changes(self) -> bool:
         return any(row.action in ("new", "update") for row in self.rows)
+
+    def as_review(self, *, filename: str = "") -> dict[str, Any]:
+        """What the review page shows, as JSON-ready data (the dry run runs on the worker and its
+        page is rendered from this). Above REVIEW_ALL_ROWS rows, only the rows with something to
+        say are listed; the rest are counted in `hidden`."""
+        rows = self.rows
+        if len(rows) > REVIEW_ALL_ROWS:
+            rows = [row for row in rows if row.action != "unchanged" or row.errors or row.notices]
+
+        def issues(items: list[Issue]) -> list[dict[str, str]]:
+            return [{"column": issue.column, "message": str(issue.message)} for issue in items]
+
+        return {
+            "filename": filename,
+            "file_errors": [str(message) for message in self.file_errors],
+            "file_notices": [str(message) for message in self.file_notices],
+            "errors": [str(issue) for issue in self.errors],
+            "notices": [str(issue) for issue in self.notices],
+            "has_errors": self.has_errors,
+            "has_changes": self.has_changes,
+            "row_count": len(self.rows),
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "hidden": len(self.rows) - len(rows),
+            "rows": [
+                {
+                    "number": row.number,
+                    "system_id": row.system_id,
+                    "name": row.name,
+                    "action_label": str(row.action_label),
+                    "errors": issues(row.errors),
+                    "notices": issues(row.notices),
+                }
+                for row in rows
+            ],
+        }
 
 
 def _index(items: Iterable[Any], *names) -> dict[str, list[Any]]:

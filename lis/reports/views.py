@@ -18,8 +18,6 @@ from lis.risks import selectors as risk_selectors
 from . import documents, imports, register_xlsx
 from .forms import RegisterImportForm
 
-NO_DISPLAY_LIMIT = 1000  # above this many rows, the review lists only rows with something to say
-
 
 def _document(request: HttpRequest, kind: str, params: dict) -> HttpResponse:
     """The document from the worker (lis.core.jobs): the file itself when the person already has
@@ -57,38 +55,28 @@ def register_import(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/register_import.html", {"form": form})
 
 
-def _review(
-    request: HttpRequest, result: register_xlsx.ImportResult, *, token: str, filename: str, status: int = 200
-) -> HttpResponse:
-    rows = result.rows
-    hidden = 0
-    if len(rows) > NO_DISPLAY_LIMIT:
-        shown = [row for row in rows if row.action != "unchanged" or row.errors or row.notices]
-        hidden = len(rows) - len(shown)
-        rows = shown
-    return render(
-        request,
-        "reports/register_import_review.html",
-        {
-            "result": result,
-            "rows": rows,
-            "hidden": hidden,
-            "token": token,
-            "filename": filename,
-        },
-        status=status,
-    )
-
-
 @require_GET
 def register_import_review(request: HttpRequest, token: str) -> HttpResponse:
-    """The dry run: what the import would do, and every problem, before anything is written."""
+    """The dry run, on the worker (imports.py): what the import would do, and every problem,
+    before anything is written. Until it is done, the job page shows its progress."""
     access.require(register_xlsx.can_import(request.principal))
     upload = register_xlsx.PENDING.load(token, user=request.user)
     if upload is None:
         return _missing(request)
-    result = register_xlsx.run_import(upload.data, user=request.user, apply=False)
-    return _review(request, result, token=upload.token, filename=upload.filename)
+    job = jobs.request_prepared(
+        user=request.user,
+        kind=imports.REGISTER_IMPORT_REVIEW,
+        params={"token": upload.token},
+        job_id=request.GET.get(jobs.JOB_QUERY),
+    )
+    review = jobs.prepared_of(job)
+    if review is None:
+        return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "reports/register_import_review.html",
+        {"result": review, "token": upload.token, "prepared_at": job.finished_at},
+    )
 
 
 @require_POST

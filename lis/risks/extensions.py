@@ -9,7 +9,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from lis.core import access, changelog
-from lis.core.deadlines import Deadline, DeadlineKind, register_deadline_kind
+from lis.core.deadlines import Deadline, DeadlineKind, PathTemplate, register_deadline_kind
 from lis.core.extensions import Attention, Tab, register_attention, register_loader, register_tab
 from lis.core.pack import get_pack
 
@@ -94,9 +94,6 @@ register_attention("risks", _attention)
 # Measures due (POL-3.31: decided measures are carried out), and the analysis each
 # förvaltning/bolag owes its board once per mandatperiod (POL-3.15).
 
-# A per-mandatperiod obligation is told from this many days before the period ends.
-PERIOD_NOTICE_DAYS = 180
-
 
 def _measure_deadlines(until) -> list[Deadline]:
     """Open measures with a due date on or before `until`: one query."""
@@ -107,13 +104,14 @@ def _measure_deadlines(until) -> list[Deadline]:
         .order_by("due_on", "pk")
     )
     object_type = changelog.object_type_of(Measure)
+    url = PathTemplate("risks:measure_status")
     return [
         Deadline(
             kind="risks.measure",
             key=f"risks.measure:{pk}:{due_on.isoformat()}",
             title=gettext("Åtgärd: %(title)s") % {"title": title},
             due=due_on,
-            url=reverse("risks:measure_status", args=[pk]),
+            url=url(pk),
             responsible_id=responsible_id,
             unit_id=unit_id,
             object_type=object_type,
@@ -132,7 +130,8 @@ def _analysis_deadlines(until) -> list[Deadline]:
     from lis.organisation.services import mandate_period_for
 
     period = mandate_period_for(access.today(), get_pack().action_plan_period_anchor)
-    notice = period.ends_on - datetime.timedelta(days=PERIOD_NOTICE_DAYS)
+    # Told from the pack's reminders.period_notice_days before the period ends.
+    notice = period.ends_on - datetime.timedelta(days=get_pack().reminder_period_notice_days)
     if notice > until:
         return []
     analyses = {

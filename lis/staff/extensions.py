@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from lis.core import access
-from lis.core.deadlines import Deadline, DeadlineKind, register_deadline_kind
+from lis.core.deadlines import Deadline, DeadlineKind, PathTemplate, register_deadline_kind
 from lis.core.extensions import Attention, Tab, register_attention, register_loader, register_tab
 
 from . import selectors
@@ -149,13 +149,14 @@ def _exception_deadlines(until) -> list[Deadline]:
         .values_list("pk", "source", "valid_until", "decided_by_id", "person_id", "unit_id")
     )
     object_type = changelog.object_type_of(PolicyException)
+    url = PathTemplate("staff:exception_detail")
     return [
         Deadline(
             kind="staff.exception",
             key=f"staff.exception:{pk}:{valid_until.isoformat()}",
             title=_("Undantag för %(source)s: granska eller avsluta") % {"source": source},
             due=valid_until,
-            url=reverse("staff:exception_detail", args=[pk]),
+            url=url(pk),
             responsible_id=decided_by_id,
             unit_id=unit_id,
             object_type=object_type,
@@ -181,13 +182,14 @@ def _remote_work_deadlines(until) -> list[Deadline]:
         .values_list("pk", "agreed_on", "review_on", "manager_id", "unit_id")
     )
     object_type = changelog.object_type_of(RemoteWorkAgreement)
+    url = PathTemplate("staff:remote_work_detail")
     return [
         Deadline(
             kind="staff.remote_work",
             key=f"staff.remote_work:{pk}:{review_on.isoformat()}",
             title=_("Se över överenskommelsen om distansarbete från %(date)s") % {"date": agreed_on.isoformat()},
             due=review_on,
-            url=reverse("staff:remote_work_detail", args=[pk]),
+            url=url(pk),
             responsible_id=manager_id,
             unit_id=unit_id,
             object_type=object_type,

@@ -478,7 +478,7 @@ def load_systems_demo() -> int:
             services.system_update(actor=None, system=system, no_consumers=True)
         if owner:
             ends = today + datetime.timedelta(days=90 if "expiring" in flags else 700 + index * 10)
-            services.agreement_create(
+            agreement = services.agreement_create(
                 actor=None,
                 system=system,
                 counterparty=parties[owner],
@@ -487,6 +487,15 @@ def load_systems_demo() -> int:
                 ends_on=ends,
                 notice_months=6,
             )
+            # Most agreements were gone through within the year (POL-3.31); every seventh was
+            # not, so the overdue review shows in the lists, the rules and the reminders.
+            if index % 7:
+                services.agreement_review(
+                    actor=None,
+                    agreement=agreement,
+                    on=today - datetime.timedelta(days=20 + index * 13 % 300),
+                    note="Avtalet är genomgånget och gäller som det är (påhittat).",
+                )
         for set_name, _levels in sets:
             services.information_set_create(actor=None, system=system, name=set_name, digital="paper" not in flags)
     created += _load_procurement_demo(units)

@@ -100,10 +100,11 @@ def _documentation_reviews(until):
     systemförvaltare, else the ansvarig chef (else the unit's samordnare)."""
     from django.utils.translation import gettext as _
 
-    from lis.core.deadlines import Deadline
+    from lis.core.deadlines import Deadline, PathTemplate
     from lis.core.pack import get_pack
+    from lis.core.reviews import next_review
 
-    from .reviews import PathTemplate, documentation_reviews_due, next_review
+    from .reviews import documentation_reviews_due
 
     months = get_pack().system_documentation_review_interval_months
     url = PathTemplate("systems:system_detail")
@@ -132,10 +133,11 @@ def _agreement_reviews(until):
     from django.utils.translation import gettext as _
 
     from lis.core import access
-    from lis.core.deadlines import Deadline
+    from lis.core.deadlines import Deadline, PathTemplate
     from lis.core.pack import get_pack
+    from lis.core.reviews import next_review
 
-    from .reviews import PathTemplate, agreement_reviews_due, next_review
+    from .reviews import agreement_reviews_due
 
     months = get_pack().agreement_review_interval_months
     url = PathTemplate("systems:system_detail", suffix="?flik=avtal")

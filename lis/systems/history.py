@@ -18,7 +18,7 @@ register(Platform)
 
 # --- recurring reviews (issue 15): the "Granskad" event every reviewed object records -----------
 def _review_subject(value) -> str:
-    from .reviews import REVIEW_SUBJECTS
+    from lis.core.reviews import REVIEW_SUBJECTS
 
     return str(REVIEW_SUBJECTS.get(value, value))
 

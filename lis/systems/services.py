@@ -10,13 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lis.core import access
+from lis.core import access, reviews
 from lis.core.changelog import record_delete, record_update, snapshot
 from lis.core.models import User
 from lis.core.pack import get_pack
 from lis.core.services import create_object, update_object
 
-from . import reviews
 from .models import Agreement, InformationSet, InformationSystem, Party, Platform, UserGroup
 from .selectors import can_manage_platforms
 

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lis.core import access, extensions
+from lis.core import access, extensions, reviews
 from lis.core.forms import call_service, cleaned, guard_stale, unconfirmed
 from lis.core.pack import get_pack
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed
 
-from . import reviews, selectors, services
+from . import selectors, services
 from .forms import (
     AgreementForm,
     InformationSetForm,

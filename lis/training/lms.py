@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from .models import Completion, Course
 
 MAX_ROWS = 50_000
 HEADER_SCAN_ROWS = 10
+REVIEW_MAX_ROWS = 1000  # rows the review lists (all of them are counted)
 HEADERS = {
     "email": ("e-post", "epost", "e-postadress", "e-mail", "email", "mejl"),
     "code": ("kurskod", "kurs-kod", "kurs kod", "kurs-id", "kursid"),
@@ -176,6 +178,30 @@ class ImportResult:
     def unchanged(self) -> int:
         return self.count("unchanged")
 
+    def as_review(self, *, filename: str = "") -> dict[str, Any]:
+        """What the review page shows, as JSON-ready data (the dry run runs on the worker and its
+        page is rendered from this): the first REVIEW_MAX_ROWS rows, every error."""
+        return {
+            "filename": filename,
+            "file_errors": [str(message) for message in self.file_errors],
+            "errors": [str(message) for message in self.errors],
+            "has_errors": self.has_errors,
+            "row_count": len(self.rows),
+            "created": self.created,
+            "unchanged": self.unchanged,
+            "rows": [
+                {
+                    "number": row.number,
+                    "email": row.email,
+                    "code": row.code,
+                    "completed_on": row.completed_on.isoformat() if row.completed_on else "",
+                    "action_label": str(row.action_label),
+                    "errors": [str(message) for message in row.errors],
+                }
+                for row in self.rows[:REVIEW_MAX_ROWS]
+            ],
+        }
+
 
 def _date(value: Any) -> datetime.date | None:
     if isinstance(value, datetime.datetime):
@@ -255,13 +281,19 @@ def plan(rows: list[SheetRow]) -> list[RowResult]:
     return results
 
 
-def run_import(data: bytes, *, user: User, filename: str, apply: bool) -> ImportResult:
-    """The dry run (nothing written) or the all-or-nothing apply; both read and check the file."""
+def run_import(
+    data: bytes, *, user: User, filename: str, apply: bool, progress: Callable[[int, str], None] | None = None
+) -> ImportResult:
+    """The dry run (nothing written) or the all-or-nothing apply; both read and check the file.
+    `progress(percent, message)` is told how far it has come (on the worker)."""
+    report = progress or (lambda percent, message: None)
+    report(5, _("Läser filen"))
     try:
         kind = check_file(data, filename)
         rows = read_rows(data, kind)
     except ImportFileError as exc:
         return ImportResult(file_errors=exc.messages)
+    report(40, _("Kontrollerar raderna"))
     result = ImportResult(rows=plan(rows))
     if not rows:
         result.file_errors.append(_("Filen har inga rader under rubrikraden."))
@@ -291,15 +323,14 @@ def run_import(data: bytes, *, user: User, filename: str, apply: bool) -> Import
 PENDING = uploads.PendingUploads("training-imports", ".bin")
 
 
-# --- applying on the worker (lis.core.jobs; issue 15, item 5) ----------------------------------
+# --- the dry run and the apply on the worker (lis.core.jobs; issue 15, item 5) -------------------
 
+REVIEW_JOB = "training_import_review"
 APPLY_JOB = "training_import_apply"
-MAX_SHOWN_ERRORS = 500
 
 
-def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Summary:
-    """The apply of a reviewed LMS file, on the worker: params {"token"}. Checks the person's
-    access and re-reads and re-checks their stored upload, all or nothing."""
+def _upload(user: User, params: dict[str, Any]) -> uploads.PendingUpload:
+    """The person's stored upload named by params["token"], if they may still import."""
     from .selectors import can_import  # noqa: PLC0415
 
     if not can_import(access.principal_for(user)):
@@ -313,21 +344,30 @@ def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) ->
                 "granska importen."
             )
         )
+    return upload
+
+
+def review_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Prepared:
+    """The dry run of an LMS file, on the worker: params {"token"}. What the import would do and
+    every problem, nothing written; the review page shows it."""
+    upload = _upload(user, params)
+    result = run_import(upload.data, user=user, filename=upload.filename, apply=False, progress=progress)
+    return jobs.Prepared(result.as_review(filename=upload.filename))
+
+
+def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) -> jobs.Summary:
+    """The apply of a reviewed LMS file, on the worker: params {"token"}. Checks the person's
+    access and re-reads and re-checks their stored upload, all or nothing."""
+    upload = _upload(user, params)
     progress(10, _("Läser och kontrollerar filen"))
     result = run_import(upload.data, user=user, filename=upload.filename, apply=True)
     PENDING.discard(upload.token)  # used, applied or refused; an unexpected error keeps it for a retry
     overview = reverse("training:overview")
     if result.has_errors:
-        reasons = [*result.file_errors, *result.errors]
-        lines = reasons[:MAX_SHOWN_ERRORS]
-        if len(reasons) > MAX_SHOWN_ERRORS:
-            lines.append(_("… och %(count)s fel till.") % {"count": len(reasons) - MAX_SHOWN_ERRORS})
-        return jobs.Summary(
-            heading=_("Importen genomfördes inte. Inget har ändrats."),
-            lines=(_("Rätta felen i filen och ladda upp den igen."), *lines),
-            ok=False,
+        return jobs.Summary.refused(
+            _("Importen genomfördes inte. Inget har ändrats."),
+            [*result.file_errors, *result.errors],
             link=reverse("training:import"),
-            link_label=_("Ladda upp en rättad fil"),
         )
     if not result.applied:
         return jobs.Summary(
@@ -355,5 +395,11 @@ def apply_job(*, user: User, params: dict[str, Any], progress: jobs.Progress) ->
 
 
 def register_jobs() -> None:
-    """In TrainingConfig.ready(): the worker applies LMS files."""
+    """In TrainingConfig.ready(): the worker dry-runs and applies LMS files."""
+    jobs.register_document(
+        REVIEW_JOB,
+        review_job,
+        label=gettext_lazy("Granskning av importen av genomförda utbildningar"),
+        shown_at=lambda params: reverse("training:import_review", args=[params["token"]]),
+    )
     jobs.register_document(APPLY_JOB, apply_job, label=gettext_lazy("Import av genomförda utbildningar"), summary=True)

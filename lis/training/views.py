@@ -1,6 +1,6 @@
 """Pages of the training register (POL-3.18, POL-3.12): the overview (one's own training first,
 then a chef's staff per unit), one's own training, the course catalogue, registering a
-completion by hand and the LMS import (dry run, then all or nothing)."""
+completion by hand and the LMS import (dry run, then all or nothing; both on the worker)."""
 
 from __future__ import annotations
 
@@ -277,24 +277,28 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "training/import.html", {"form": form})
 
 
-def _review(request, result, *, token: str, filename: str, status: int = 200) -> HttpResponse:
-    return render(
-        request,
-        "training/import_review.html",
-        {"result": result, "token": token, "filename": filename},
-        status=status,
-    )
-
-
 @require_GET
 def import_review(request: HttpRequest, token: str) -> HttpResponse:
-    """The dry run: what the import would do, and every problem, before anything is written."""
+    """The dry run, on the worker (lms.review_job): what the import would do, and every problem,
+    before anything is written. Until it is done, the job page shows its progress."""
     _require_import(request)
     upload = lms.PENDING.load(token, user=request.user)
     if upload is None:
         return render(request, "training/import_missing.html", status=404)
-    result = lms.run_import(upload.data, user=request.user, filename=upload.filename, apply=False)
-    return _review(request, result, token=upload.token, filename=upload.filename)
+    job = jobs.request_prepared(
+        user=request.user,
+        kind=lms.REVIEW_JOB,
+        params={"token": upload.token},
+        job_id=request.GET.get(jobs.JOB_QUERY),
+    )
+    review = jobs.prepared_of(job)
+    if review is None:
+        return redirect("core:job", pk=job.pk)
+    return render(
+        request,
+        "training/import_review.html",
+        {"result": review, "token": upload.token, "prepared_at": job.finished_at},
+    )
 
 
 @require_POST

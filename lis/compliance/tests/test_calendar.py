@@ -18,6 +18,7 @@ from lis.compliance.models import CalendarFeedToken
 from lis.compliance.tests.test_reminders import FAKE_LEGAL, at, deadline
 from lis.compliance.tests.test_reminders import fake_kinds as _fake_kinds  # noqa: F401  (the fixture)
 from lis.core.models import ChangeLogEntry
+from lis.council import ics as council_ics
 
 TZ = ZoneInfo("Europe/Stockholm")
 
@@ -100,7 +101,8 @@ def test_the_feed_has_the_council_meetings_i_sit_in(personas, fake_kinds):
         council=council,
         starts_at=datetime.datetime(2026, 4, 2, 13, 0, tzinfo=TZ),
         ends_at=datetime.datetime(2026, 4, 2, 15, 0, tzinfo=TZ),
-        location="Stadshuset",
+        location="Stadshuset, sal 1",
+        link="https://mote.example.invalid/e-radet",
     )
     chair = personas["it_manager"]  # E-rådets ordförande
     with at(2026, 3, 10, 9):
@@ -109,9 +111,15 @@ def test_the_feed_has_the_council_meetings_i_sit_in(personas, fake_kinds):
     events = list(parsed.walk("VEVENT"))
     assert len(events) == 1  # once, as the meeting, not again as a deadline
     assert str(events[0]["uid"]) == f"{meeting.uid}@lis"
-    assert str(events[0]["location"]) == "Stadshuset"
+    assert str(events[0]["location"]) == "Stadshuset, sal 1"
     assert events[0].decoded("dtstart").utcoffset() == datetime.timedelta(hours=2)
     assert list(others.walk("VEVENT")) == []
+    # The same event as the meeting's invitation, so Outlook shows it once.
+    (invited,) = icalendar.Calendar.from_ical(council_ics.meeting_invitation(meeting)).walk("VEVENT")
+    for name in ("UID", "SUMMARY", "LOCATION", "DESCRIPTION", "URL", "SEQUENCE", "ORGANIZER", "STATUS"):
+        assert events[0][name] == invited[name], name
+    assert events[0].decoded("DTSTART") == invited.decoded("DTSTART")
+    assert events[0].decoded("DTEND") == invited.decoded("DTEND")
 
 
 def test_revoking_or_renewing_the_address_makes_the_old_one_404(personas, fake_kinds):

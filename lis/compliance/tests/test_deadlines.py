@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -400,3 +402,60 @@ def test_the_start_page_s_queries_do_not_grow_with_the_person_s_deadlines(
             assert client.get(reverse("core:home")).status_code == 200
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+# --- where a deadline stands: one answer for the start page and the reminders -----------------
+
+
+def _deadline(**fields) -> Deadline:
+    return Deadline(**{"kind": "risks.measure", "key": "k", "title": "t", "due": TODAY, "url": "/"} | fields)
+
+
+def test_a_deadline_is_coming_within_the_horizon_due_on_its_day_and_overdue_the_day_after():
+    at = NOW
+    assert deadlines.stage_of(_deadline(due=TODAY + 15 * D), at, 14) is None
+    assert deadlines.stage_of(_deadline(due=TODAY + 14 * D), at, 14) == deadlines.DUE_SOON
+    assert deadlines.stage_of(_deadline(due=TODAY + 15 * D, notice_from=TODAY), at, 14) == deadlines.DUE_SOON
+    assert deadlines.stage_of(_deadline(due=TODAY), at, 14) == deadlines.DUE
+    assert deadlines.stage_of(_deadline(due=TODAY - D), at, 14) == deadlines.OVERDUE
+
+
+def test_a_timed_deadline_is_late_from_its_minute_and_a_meeting_is_gone_once_it_has_begun():
+    soon, past = NOW + datetime.timedelta(minutes=1), NOW - datetime.timedelta(minutes=1)
+    assert deadlines.stage_of(_deadline(due_at=soon), NOW, 14) == deadlines.DUE
+    assert deadlines.stage_of(_deadline(due_at=past), NOW, 14) == deadlines.OVERDUE
+    meeting = {"kind": "council.meeting"}
+    assert deadlines.is_appointment(_deadline(**meeting))
+    assert deadlines.stage_of(_deadline(due_at=soon, **meeting), NOW, 14) == deadlines.DUE
+    assert deadlines.stage_of(_deadline(due_at=past, **meeting), NOW, 14) is None
+
+
+def test_an_obligation_that_has_lapsed_is_no_longer_asked_for():
+    # Planned work that has begun without being notified: too late to notify.
+    starts = NOW + datetime.timedelta(hours=2)
+    work = _deadline(kind="operations.notice", due=TODAY - 5 * D, lapses_at=starts)
+    assert deadlines.stage_of(work, NOW, 14) == deadlines.OVERDUE
+    assert deadlines.stage_of(work, starts, 14) is None
+
+
+def test_the_start_page_and_the_digest_look_as_far_ahead_as_the_pack_says(personas, analysis, settings, tmp_path):
+    from lis.compliance import reminders
+    from lis.core.pack import get_pack
+
+    person = personas["employee_vaf"].person
+    measure(analysis, "Om tjugo dagar", due_on=TODAY + 20 * D, responsible=person)
+    client = personas["employee_vaf"].client()
+    assert not any("Om tjugo dagar" in line for line in lines(client.get(reverse("core:home")).content.decode()))
+    pack = Path(settings.LIS_POLICY_PACK)
+    for item in pack.parent.iterdir():
+        if item.is_file():
+            shutil.copy(item, tmp_path / item.name)
+    wider = tmp_path / pack.name
+    wider.write_text(pack.read_text(encoding="utf-8").replace("horizon_days = 14", "horizon_days = 21"), "utf-8")
+    settings.LIS_POLICY_PACK = str(wider)
+    assert get_pack().reminder_horizon_days == 21
+    cache.clear()
+    due.forget()
+    assert any("Om tjugo dagar" in line for line in lines(client.get(reverse("core:home")).content.decode()))
+    listed = [item.deadline.title for _kind, items in reminders.due_for(person) for item in items]
+    assert any("Om tjugo dagar" in title for title in listed)

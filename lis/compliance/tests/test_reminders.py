@@ -436,6 +436,9 @@ def test_the_pack_validates_the_reminders_table(tmp_path):
     copy.write_text(text.replace("horizon_days = 14", "horizon_days = 0"), encoding="utf-8")
     with pytest.raises(PackError, match="reminders.horizon_days"):
         load_pack(copy)
+    copy.write_text(text.replace("period_notice_days = 180", "period_notice_days = 0"), encoding="utf-8")
+    with pytest.raises(PackError, match="reminders.period_notice_days"):
+        load_pack(copy)
     copy.write_text(text.replace("weekly_weekday = 1", 'weekly_weekday = "måndag"'), encoding="utf-8")
     with pytest.raises(PackError, match="reminders.weekly_weekday"):
         load_pack(copy)

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lis.core import ics as core_ics
 from lis.council import ics, services
 from lis.council.models import Meeting
 
@@ -21,7 +22,7 @@ def unfold(data: bytes) -> list[str]:
 
 def test_long_lines_are_folded_at_75_octets_without_splitting_characters():
     line = "DESCRIPTION:" + "å" * 100 + "x" * 50
-    folded = ics.fold(line)
+    folded = core_ics.fold(line)
     physical = folded.split("\r\n")
     assert len(physical) > 1
     assert all(len(part.encode()) <= 75 for part in physical)
@@ -30,7 +31,7 @@ def test_long_lines_are_folded_at_75_octets_without_splitting_characters():
 
 
 def test_text_is_escaped():
-    assert ics.escape("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
+    assert core_ics.escape("a,b;c\\d\ne\r\nf") == "a\\,b\\;c\\\\d\\ne\\nf"
 
 
 @pytest.fixture

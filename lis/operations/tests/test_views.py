@@ -333,7 +333,7 @@ def test_it_reminds_the_planner_of_planned_work_not_yet_notified(people, systems
     def mine():
         today = timezone.localdate()
         found = [d for d in deadlines_for(it.person, today + 14 * D) if d.kind == "operations.notice"]
-        return found, deadline_lines(found, now=timezone.now(), today=today)
+        return found, deadline_lines(found, now=timezone.now())
 
     # 10 days ahead, not notified: the least notice (5 days) runs out within a week.
     found, lines = mine()

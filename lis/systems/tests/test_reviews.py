@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lis.core import deadlines
+from lis.core import deadlines, reviews
 from lis.core.clock import add_months
 from lis.core.models import ChangeLogEntry
 from lis.core.rules import registered_rules
-from lis.systems import reviews, services
+from lis.systems import services
 from lis.systems.models import Agreement, InformationSystem
 
 # 2026-11-28 11:00 in Stockholm.
