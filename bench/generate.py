@@ -656,14 +656,14 @@ def step_systems(kommun: Kommun) -> None:
 
 
 RISKS_PER_SYSTEM = 5  # 10,000 systems: about 50,000 risks
-MEASURES_PER_SYSTEM = [0, 1, 1, 2, 2, 3]  # about 1.5 per system: 15,000 for 10,000 systems
+MEASURES_PER_SYSTEM = [8, 9, 10, 11, 12]  # about 10 per system: 100,000 for 10,000 systems
 
 
 def step_risks(kommun: Kommun) -> None:
     """An informationssäkerhetsanalys for the current mandatperiod per förvaltning and bolag:
     every fourth reported to its board with a decision (and the unit head's, the pages'
     target), every fourth klar, the rest pågående. Five risks per system above the lowest
-    level, about 1.5 measures per system each treating one or two of its risks, due dates
+    level, about 10 measures per system each treating one or two of its risks, due dates
     spread around today so that some open ones are overdue."""
     from lis.plans.models import Decision
 
@@ -1208,7 +1208,7 @@ def generate(
     units: int = 300,
     people: int = 20000,
     systems: int = 10000,
-    changelog: int = 2000,
+    changelog: int = 20000,
     seed: int = SEED,
     steps: Iterable[tuple[str, Step]] = STEPS,
     verify: bool = True,
@@ -1261,7 +1261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=300, help="förvaltningar, bolag and enheter (default 300)")
     parser.add_argument("--people", type=int, default=20000, help="people (default 20000)")
     parser.add_argument("--systems", type=int, default=10000, help="informationssystem (default 10000)")
-    parser.add_argument("--changelog", type=int, default=2000, help="create entries to write (default 2000)")
+    parser.add_argument("--changelog", type=int, default=20000, help="create entries to write (default 20000)")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
 

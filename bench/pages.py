@@ -3,6 +3,7 @@ pages (bench/gen_*.py)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,13 +31,11 @@ class Page:
 
     def label(self, targets: Mapping[str, int]) -> str:
         """The URL with the target's id shown as <target>: the same label at every size."""
-        url = self.url(targets)
+        path = self.url(targets).split("?", 1)[0]
         if self.target:
-            url = url.replace(f"/{targets[self.target]}/", f"/<{self.target}>/", 1)
-        for name in ("analysis", "system", "unit"):
-            if f"{{{name}}}" in self.query:
-                url = url.replace(f"={targets[name]}", f"=<{name}>")
-        return url
+            path = path.replace(f"/{targets[self.target]}/", f"/<{self.target}>/", 1)
+        query = re.sub(r"\{(\w+)\}", r"<\1>", self.query)  # "analys={analysis}" → "analys=<analysis>"
+        return path + (f"?{query}" if query else "")
 
     def expected_status(self, persona: str) -> int:
         return self.expect.get(persona, 200)

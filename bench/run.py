@@ -42,10 +42,20 @@ from bench import gen_operations, gen_register, gen_staff, gen_training  # noqa:
 from bench.pages import Page  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/lis_bench"
+# The CI guard (`--ci`, run by .ci/run): a kommun small enough to generate in a minute, timed
+# against the saved baseline; a page more than CI_MAX_RATIO times slower, or whose query count
+# grows between the small kommun and this one, fails the build.
+CI_SIZE = {"units": 50, "people": 1500, "systems": 500, "changelog": 1000, "repeat": 3, "warmup": 1}
+CI_BASELINE = Path(__file__).resolve().parent / "baseline-ci.json"
+CI_MAX_RATIO = 5.0
+QUERY_SLACK = 2  # queries more in the large kommun than in the small that are not yet growth
 WARMUP = 2
 SLOW_MS = 300.0
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+
+# A document built by the worker: the request queues it (or finds it queued) and answers with
+# the job page's address; bench/documents.py times the building itself.
+QUEUED = {"strateg": 302, "chef": 302}
 
 # The key pages. Later issues append theirs (systems, risks, plans, ...).
 PAGES: list[Page] = [
@@ -73,7 +83,7 @@ PAGES: list[Page] = [
     Page("systems:system_detail", "system", "flik=klassning"),
     Page("systems:system_detail", "system", "flik=historik"),
     Page("systems:party_list"),
-    Page("reports:register_export", content_type=XLSX),
+    Page("reports:register_export", expect=QUEUED),
     Page("risks:analysis_list"),
     Page("risks:analysis_detail", "analysis"),
     Page("risks:analysis_detail", "analysis", "flik=risker"),
@@ -89,8 +99,8 @@ PAGES: list[Page] = [
     Page("risks:risk_list", query="s=4&k=4"),
     Page("risks:measure_list", query="forsenad=1"),
     Page("systems:system_detail", "system", "flik=risker"),
-    Page("reports:analysis_xlsx", "analysis", content_type=XLSX, max_repeat=3),
-    Page("reports:analysis_pdf", "analysis", content_type="application/pdf", max_repeat=2),
+    Page("reports:analysis_xlsx", "analysis", expect=QUEUED),
+    Page("reports:analysis_pdf", "analysis", expect=QUEUED),
     Page("plans:plan_list"),
     Page("plans:plan_detail", "plan"),
     Page("plans:plan_detail", "plan", "flik=versioner"),
@@ -148,10 +158,26 @@ def _content_type(response: Any) -> str:
     return response.get("Content-Type", "").split(";", 1)[0].strip()
 
 
+class QueryTimer:
+    """Counts the queries a request makes and the time spent in them (an execute wrapper: no
+    debug cursor, so the page is timed as production runs it)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.count += 1
+            self.seconds += time.perf_counter() - began
+
+
 def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) -> list[dict[str, Any]]:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from lis.core.models import User
 
@@ -166,18 +192,21 @@ def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) ->
                 _body(client.get(url))
             gc.collect()
             times: list[float] = []
+            sql_times: list[float] = []
             queries: list[int] = []
             statuses: set[int] = set()
             content_types: set[str] = set()
             size = 0
             for _ in range(page_repeat):
-                with CaptureQueriesContext(connection) as captured:
+                timer = QueryTimer()
+                with connection.execute_wrapper(timer):
                     began = time.perf_counter()
                     response = client.get(url)
                     body = _body(response)
                     elapsed = time.perf_counter() - began
                 times.append(elapsed * 1000)
-                queries.append(len(captured))
+                sql_times.append(timer.seconds * 1000)
+                queries.append(timer.count)
                 statuses.add(response.status_code)
                 content_types.add(_content_type(response))
                 size = len(body)
@@ -192,6 +221,7 @@ def measure(targets: Mapping[str, int], *, repeat: int, warmup: int = WARMUP) ->
                     "expected_content_type": page.content_type,
                     "median_ms": statistics.median(times),
                     "p90_ms": _percentile(times, 0.9),
+                    "sql_share": sum(sql_times) / sum(times) if sum(times) else 0.0,
                     "queries": max(queries),
                     "queries_min": min(queries),
                     "bytes": size,
@@ -423,7 +453,28 @@ def _notes(row: dict[str, Any]) -> list[str]:
     return notes
 
 
-def report(result: dict[str, Any]) -> str:
+def load_baseline(path: str | None) -> dict[tuple[str, str, str], float]:
+    """(database vendor, page, persona) → median ms of a saved `--json` run."""
+    if not path:
+        return {}
+    if not Path(path).is_file():
+        print(f"(no baseline at {path}: nothing to compare with)", flush=True)
+        return {}
+    saved = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {
+        (entry["full"]["database"]["vendor"], row["page"], row["persona"]): row["median_ms"]
+        for entry in saved
+        for row in entry["full"]["pages"]
+    }
+
+
+def against(row: dict[str, Any], vendor: str, baseline: Mapping[tuple[str, str, str], float]) -> float | None:
+    """The page's median as a multiple of the baseline's (None without one)."""
+    was = baseline.get((vendor, row["page"], row["persona"]))
+    return row["median_ms"] / was if was else None
+
+
+def report(result: dict[str, Any], baseline: Mapping[tuple[str, str, str], float] | None = None) -> str:
     db = result["database"]
     gen = result["generation"]
     size = result["size"]
@@ -443,22 +494,37 @@ def report(result: dict[str, Any]) -> str:
         f"{counts['changelog_entries']} change-log entries, chain {'valid' if gen['chain_ok'] else 'BROKEN'}",
         "",
     ]
-    rows = [
-        [
-            r["page"],
-            r["persona"],
-            str(r["status"]),
-            f"{r['median_ms']:.1f}",
-            f"{r['p90_ms']:.1f}",
-            str(r["queries"]),
-            f"{r['bytes'] / 1024:.0f}",
-            ", ".join(_notes(r)),
-        ]
-        for r in result["pages"]
-    ]
-    headers = ["page", "persona", "status", "median ms", "p90 ms", "queries", "kB", "notes"]
-    lines.append(_table(headers, rows, right={2, 3, 4, 5, 6}))
+    rows = []
+    for r in result["pages"]:
+        ratio = against(r, db["vendor"], baseline or {})
+        rows.append(
+            [
+                r["page"],
+                r["persona"],
+                str(r["status"]),
+                f"{r['median_ms']:.1f}",
+                f"{r['p90_ms']:.1f}",
+                f"{100 * r.get('sql_share', 0):.0f}",
+                "–" if ratio is None else f"{ratio:.2f}×",
+                str(r["queries"]),
+                f"{r['bytes'] / 1024:.0f}",
+                ", ".join(_notes(r)),
+            ]
+        )
+    headers = ["page", "persona", "status", "median ms", "p90 ms", "SQL %", "vs base", "queries", "kB", "notes"]
+    lines.append(_table(headers, rows, right={2, 3, 4, 5, 6, 7, 8}))
     return "\n".join(lines)
+
+
+def too_slow(result: dict[str, Any], baseline: Mapping[tuple[str, str, str], float], max_ratio: float) -> list[str]:
+    """Pages whose median is more than `max_ratio` times the baseline's."""
+    vendor = result["database"]["vendor"]
+    found = []
+    for r in result["pages"]:
+        ratio = against(r, vendor, baseline)
+        if ratio is not None and ratio > max_ratio:
+            found.append(f"{r['page']} ({r['persona']}): {r['median_ms']:.1f} ms, {ratio:.1f}× the baseline")
+    return found
 
 
 def scaling(small: dict[str, Any], full: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
@@ -467,10 +533,12 @@ def scaling(small: dict[str, Any], full: dict[str, Any]) -> tuple[str, list[dict
     for r in full["pages"]:
         key = (r["page"], r["persona"])
         was = before.get(key)
-        grows = was is not None and r["queries"] > was
+        # A query or two more can come from what happens to exist (a section shown only when it
+        # has rows); a query per row shows as many more, since the kommuner differ five-fold.
+        grows = was is not None and r["queries"] > was + QUERY_SLACK
         if grows:
             grown.append({"page": r["page"], "persona": r["persona"], "small": was, "full": r["queries"]})
-        note = "GROWS" if grows else ""
+        note = "GROWS" if grows else (f"+{r['queries'] - was}" if was is not None and r["queries"] > was else "")
         if str(r["status"]) != str(r["expected_status"]):
             note = f"{note} (status {r['status']}: not comparable)".strip()
         rows.append([r["page"], r["persona"], str(was if was is not None else "–"), str(r["queries"]), note])
@@ -499,13 +567,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-scaling", action="store_true", help="skip the small-kommun query-count comparison")
     parser.add_argument("--small-units", type=int, default=30, help="units of the scaling check's small kommun")
     parser.add_argument("--small-people", type=int, default=500, help="people of the scaling check's small kommun")
-    parser.add_argument("--changelog", type=int, default=2000, help="change-log create entries to generate")
+    parser.add_argument("--changelog", type=int, default=20000, help="change-log create entries to generate")
     parser.add_argument("--seed", type=int, default=1492)
     parser.add_argument("--keep", action="store_true", help="keep the generated databases (and print where)")
+    parser.add_argument("--baseline", metavar="FILE", help="a saved --json run: show each page's median against it")
+    parser.add_argument(
+        "--max-ratio", type=float, metavar="X", help="fail when a page's median is over X times the baseline's"
+    )
+    parser.add_argument(
+        "--ci",
+        action="store_true",
+        help=f"the CI guard: a kommun of {CI_SIZE['units']} units, {CI_SIZE['people']} people and "
+        f"{CI_SIZE['systems']} systems against {CI_BASELINE}, failing at {CI_MAX_RATIO}× or a growing query count",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--var-dir", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.ci:
+        for name, value in CI_SIZE.items():
+            setattr(args, name, value)
+        args.baseline = args.baseline or str(CI_BASELINE)
+        args.max_ratio = args.max_ratio or CI_MAX_RATIO
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     return args
@@ -515,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return worker(args)
+    baseline = load_baseline(args.baseline)
     workdir = Path(tempfile.mkdtemp(prefix="lis-bench-"))
     results: list[dict[str, Any]] = []
     failed = False
@@ -533,7 +617,7 @@ def main(argv: list[str] | None = None) -> int:
                     args=args,
                     workdir=workdir,
                 )
-                print(report(full), flush=True)
+                print(report(full, baseline), flush=True)
                 entry: dict[str, Any] = {"full": full}
                 kept = [database.url]
                 if not args.no_scaling:
@@ -544,13 +628,19 @@ def main(argv: list[str] | None = None) -> int:
                         units=args.small_units,
                         people=args.small_people,
                         systems=args.small_systems,
-                        repeat=3,
+                        repeat=1,  # only its query counts are compared
                         args=args,
                         workdir=workdir,
                     )
                     text, grown = scaling(small, full)
                     print("\n" + text, flush=True)
                     entry.update(small=small, grows=grown)
+                    failed |= bool(grown)
+                if args.max_ratio and baseline:
+                    slow = too_slow(full, baseline, args.max_ratio)
+                    if slow:
+                        print(f"\n-- slower than {args.max_ratio:g}× the baseline:\n" + "\n".join(slow), flush=True)
+                    failed |= bool(slow)
                 if args.keep:
                     print("\nkept: " + ", ".join(kept), flush=True)
                 print(flush=True)

@@ -15,7 +15,7 @@ are told as well, those still here. A legal deadline always reaches the strateg(
 The resolution reads the whole register, in a fixed number of queries whatever its size (each
 kind's few, and four here), and is kept in the cache until the data changes or the day turns:
 the start page asks on every visit. "The data changes" is the change log's newest entry that is
-not a quiet event (`head()`): unlike `changelog.data_head()` (the compliance summary's key) it
+not a quiet event (`changelog.obligations_head()`): unlike `changelog.data_head()` (the compliance summary's key) it
 moves with the events that close an obligation without an update (planned work notified, a
 training import, a completion removed, a review recorded), and not with logins, exports or the
 reminders themselves. Titles are translated when collected, so the active language is in the key.
@@ -32,43 +32,14 @@ from django.core.cache import cache
 from django.utils import translation
 
 from lis.core import access, deadlines
-from lis.core.changelog import GENESIS_HASH
-from lis.core.models import ChangeLogEntry
+from lis.core.changelog import obligations_head
 from lis.organisation.models import OrgUnit, Person, RoleAssignment
 from lis.organisation.selectors import ancestor_paths
 
 COORDINATOR = "security_coordinator"
 STRATEGIST = "security_strategist"
 CACHE_SECONDS = 24 * 3600
-# Events that never change what is due: signing in, exporting, and the reminders themselves.
-QUIET_EVENTS = (
-    "login",
-    "logout",
-    "login_failed",
-    "password_changed",
-    "mfa_added",
-    "mfa_removed",
-    "mfa_reset",
-    "mfa_failed",
-    "mfa_recovery_codes_renewed",
-    "export",
-    "download",
-    "reminder_sent",
-    "reminder_summary_sent",
-    "reminder_preferences_changed",
-)
-
-
-def head() -> str:
-    """The hash of the newest change-log entry that could change what is due (one query, read
-    backwards along the sequence index)."""
-    return (
-        ChangeLogEntry.objects.exclude(action=ChangeLogEntry.Action.EVENT, event__in=QUIET_EVENTS)
-        .order_by("-sequence")
-        .values_list("hash", flat=True)
-        .first()
-        or GENESIS_HASH
-    )
+head = obligations_head  # what the cache key follows (lis.core.changelog)
 
 
 def _key(until: datetime.date, today: datetime.date) -> str:

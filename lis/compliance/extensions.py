@@ -5,38 +5,29 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lis.core import access, changelog
+from lis.core import access
 from lis.core.extensions import Attention, register_attention
 from lis.core.pack import get_pack
-from lis.core.rules import evaluate
+from lis.core.rules import current_results
 
 
 def summary() -> list[tuple[str, bool, bool, list[str | None]]]:
     """(requirement id, checked, partial, unit path of each finding or None for the kommun) of
-    every rule, run once per change of recorded data and day: the start page asks on every
-    visit, and the rules read the whole register. Whatever a rule reads is written through a
-    service, so the change log's data head moves with every change that could change a finding
-    (and not with logins)."""
-    key = f"lis:compliance-summary:{changelog.data_head()}:{access.today()}:{get_pack().version}"
-    found = cache.get(key)
-    if found is None:
-        found = [
-            (
-                result.requirement.id,
-                result.checked,
-                bool(result.partial),
-                [finding.unit.path if finding.unit is not None else None for finding in result.findings],
-            )
-            for result in evaluate()
-        ]
-        cache.set(key, found, 24 * 3600)
-    return found
+    every rule, from the results kept until something changes (lis.core.rules.current_results)."""
+    return [
+        (
+            result.requirement.id,
+            result.checked,
+            bool(result.partial),
+            [finding.unit.path if finding.unit is not None else None for finding in result.findings],
+        )
+        for result in current_results()[0]
+    ]
 
 
 def _attention(request) -> list[Attention]:

@@ -1,10 +1,11 @@
-"""Efterlevnad: every registered rule run now, findings per förvaltning/bolag; and each person's
-reminder choices and calendar feed (Mina påminnelser, issue 15)."""
+"""Efterlevnad: every registered rule's findings per förvaltning/bolag (run once per change:
+lis.core.rules.current_results); and each person's reminder choices and calendar feed (Mina
+påminnelser, issue 15)."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -22,10 +23,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lis.core import access
 from lis.core import deadlines as deadline_registry
 from lis.core.pack import get_pack
-from lis.core.rules import Finding, evaluate
+from lis.core.rules import Finding, current_results, visible_results
 
 from . import calendar, reminders
 from .models import LANGUAGE_CHOICES, ReminderPreference
+
+# Findings listed per förvaltning/bolag and requirement; the rest are counted, with a link that
+# lists them all (a large kommun has thousands, and the page must stay quick to read and load).
+SHOWN_PER_GROUP = 5
+
+
+@dataclass
+class FindingGroup:
+    requirement: Any
+    findings: list[Finding]
+    total: int
+    key: str  # "requirement id|unit pk" (unit pk empty for the kommun): ?visa= shows the whole group
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -35,25 +48,38 @@ def overview(request: HttpRequest) -> HttpResponse:
     def visible(finding: Finding) -> bool:
         return finding.unit is None or p.can_view_unit(finding.unit)
 
-    results = evaluate(visible)
-    by_unit: OrderedDict[str, list[tuple]] = OrderedDict()
+    everything, checked_at = current_results()
+    results = everything if p.sees_everything else visible_results(everything, visible)
+    expanded = request.GET.get("visa", "")
+    units: dict[str, tuple[str, list[FindingGroup]]] = {}
     for result in results:
+        grouped: dict[str, list[Finding]] = {}
         for finding in result.findings:
-            if finding.may_follow is not None and not finding.may_follow(p):
-                finding = replace(finding, link="", link_text="")
-            key = finding.unit.name if finding.unit is not None else ""
-            by_unit.setdefault(key, []).append((result.requirement, finding))
+            grouped.setdefault(str(finding.unit.pk) if finding.unit is not None else "", []).append(finding)
+        for unit_key, findings in grouped.items():
+            key = f"{result.requirement.id}|{unit_key}"
+            shown = findings if key == expanded else findings[:SHOWN_PER_GROUP]
+            # Links only for those who may follow them, checked for the findings shown.
+            shown = [
+                replace(f, link="", link_text="") if f.may_follow is not None and not f.may_follow(p) else f
+                for f in shown
+            ]
+            name = findings[0].unit.name if findings[0].unit is not None else ""
+            units.setdefault(unit_key, (name, []))[1].append(
+                FindingGroup(result.requirement, shown, len(findings), key)
+            )
     checked = [r for r in results if r.checked]
     return render(
         request,
         "compliance/overview.html",
         {
             "results": results,
-            "by_unit": sorted(by_unit.items(), key=lambda item: (item[0] != "", item[0])),
+            "by_unit": sorted(units.values(), key=lambda item: (item[0] != "", item[0])),
             "met_count": sum(r.met for r in checked),
             "partial_count": sum(bool(r.partial) for r in checked),
             "checked_count": len(checked),
             "unchecked": [r for r in results if not r.checked],
+            "checked_at": checked_at,
         },
     )
 

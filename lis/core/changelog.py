@@ -222,6 +222,40 @@ def data_head() -> str:
     )
 
 
+# Events that never change what is due or what the rules find: signing in, exporting, and the
+# reminders themselves.
+QUIET_EVENTS = (
+    "login",
+    "logout",
+    "login_failed",
+    "password_changed",
+    "mfa_added",
+    "mfa_removed",
+    "mfa_reset",
+    "mfa_failed",
+    "mfa_recovery_codes_renewed",
+    "export",
+    "download",
+    "reminder_sent",
+    "reminder_summary_sent",
+    "reminder_preferences_changed",
+)
+
+
+def obligations_head() -> str:
+    """The hash of the newest entry that could change what is due or what a rule finds: unlike
+    `data_head` it moves with the events that close an obligation without an update (planned
+    work notified, a training import, a review recorded), and unlike `head_hash` not with logins,
+    exports or reminders. One query, read backwards along the sequence index."""
+    return (
+        ChangeLogEntry.objects.exclude(action=ChangeLogEntry.Action.EVENT, event__in=QUIET_EVENTS)
+        .order_by("-sequence")
+        .values_list("hash", flat=True)
+        .first()
+        or GENESIS_HASH
+    )
+
+
 def record_create(obj: models.Model, *, user: User | None) -> ChangeLogEntry:
     state = snapshot(obj)
     return _append(

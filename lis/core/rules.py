@@ -106,3 +106,55 @@ def evaluate(visible: Callable[[Finding], bool] = lambda finding: True) -> list[
     if unknown:
         raise LookupError(f"Rules registered for ids missing from the pack: {sorted(unknown)}")
     return results
+
+
+# --- every rule's results, kept --------------------------------------------------------------
+# The rules read the whole register (at a large kommun, seconds), and the Efterlevnad page, the
+# start page's summary and the API ask on every visit. They are run again when anything that
+# could change a finding is recorded (changelog.obligations_head), when the day turns, when the
+# pack changes, and at the latest after RESULTS_FRESH_SECONDS, since a few rules compare with the
+# clock (an incident not triaged within the pack's hours, planned work begun unnotified). Findings
+# are in the active language, so it is part of the key. Kept in this process: a finding's
+# `may_follow` is a function and cannot go into a shared cache; each process runs the rules once
+# per change.
+
+RESULTS_FRESH_SECONDS = 15 * 60
+_KEEP = 4  # results kept at once (languages, and the moment a change lands)
+_kept: dict[str, tuple[Any, list[RuleResult]]] = {}
+
+
+def current_results() -> tuple[list[RuleResult], Any]:
+    """Every rule's results as of now (all findings, unfiltered), and when they were run."""
+    from django.utils import timezone, translation
+
+    from . import access, changelog
+
+    now = timezone.now()
+    key = ":".join(
+        (
+            changelog.obligations_head(),
+            access.today().isoformat(),
+            str(int(now.timestamp()) // RESULTS_FRESH_SECONDS),
+            get_pack().version,
+            translation.get_language() or "",
+        )
+    )
+    kept = _kept.get(key)
+    if kept is None:
+        kept = (now, evaluate())
+        while len(_kept) >= _KEEP:
+            _kept.pop(next(iter(_kept)))
+        _kept[key] = kept
+    return kept[1], kept[0]
+
+
+def forget_results() -> None:
+    """Drop the kept results (a test that changes data without recording it)."""
+    _kept.clear()
+
+
+def visible_results(results: list[RuleResult], visible: Callable[[Finding], bool]) -> list[RuleResult]:
+    """`results` with only the findings `visible` allows (the reader's units)."""
+    from dataclasses import replace
+
+    return [replace(result, findings=[f for f in result.findings if visible(f)]) for result in results]

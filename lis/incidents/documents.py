@@ -8,26 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lis.core import access
 from lis.core.pack import get_pack
-from lis.core.pdf import render_pdf
+from lis.core.typst_pdf import render_typst
 from lis.risks.selectors import ARCHIVE
 
 from . import clocks
 from .models import Incident
-
-# Given to WeasyPrint only; templates carry no <style> (the Content-Security-Policy test scans them).
-PRINT_STYLE = mark_safe(
-    "<style>@page { size: A4; margin: 20mm 18mm 22mm; @bottom-center { content: counter(page) ' / ' counter(pages);"
-    " font-size: 9pt; } } html { font-family: 'DejaVu Sans', sans-serif; font-size: 10pt; line-height: 1.4;"
-    " color: #000; } h1 { font-size: 18pt; margin: 0 0 4mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm;"
-    " border-bottom: 1px solid #444; } dl { display: grid; grid-template-columns: 55mm auto; gap: 1.5mm 4mm; }"
-    " dt { font-weight: bold; } dd { margin: 0; } .breadcrumb, .actions { display: none; }</style>"
-)
 
 
 def _time(value) -> str:
@@ -174,10 +163,33 @@ def _late(incident: Incident, key: str) -> str:
     return _("Nej")
 
 
-def clock_report_html(content: dict[str, Any]) -> str:
-    return render_to_string("incidents/clock_report_pdf.html", {"content": content, "print_style": PRINT_STYLE})
+def clock_report_data(content: dict[str, Any]) -> dict[str, Any]:
+    """What the report's PDF prints: `content` (clock_report_content) with its fixed words."""
+    clock = content["clock"]
+    deadlines = []
+    for deadline in content["deadlines"]:
+        when = _("senast %(due)s") % {"due": deadline["due"]} if deadline["due"] else _("räknas från incidentanmälan")
+        if deadline["sent"]:
+            when += "; " + _("skickad %(sent)s") % {"sent": deadline["sent"]}
+            if deadline["reference"]:
+                when += f", {_('referens')} {deadline['reference']}"
+        deadlines.append([deadline["name"], when])
+    return {
+        "title": _("Underlag till %(recipient)s: incident %(n)s")
+        % {"recipient": clock["recipient"], "n": content["incident"]["number"]},
+        "description": clock["name"],
+        "municipality": content["municipality"],
+        "subtitle": f"{clock['name']} · {content['municipality']}",
+        "sections": [
+            {"title": section["title"], "fields": [[str(label), str(value)] for label, value in section["fields"]]}
+            for section in content["sections"]
+        ],
+        "deadlines": deadlines,
+        "timeline": [[f"{event['at']} ({event['kind']})", event["text"]] for event in content["timeline"]],
+        "labels": {"deadlines": _("Tidsfrister"), "timeline": _("Tidslinje")},
+    }
 
 
 def clock_report_pdf(content: dict[str, Any]) -> bytes:
     """Tagged for accessibility (PDF/UA-1)."""
-    return render_pdf(clock_report_html(content))
+    return render_typst("incidents/clock_report.typ", clock_report_data(content), archival=False)

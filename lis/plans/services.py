@@ -19,7 +19,7 @@ from lis.core.pack import PackError, get_pack
 from lis.core.policytext import parse_policy_text
 from lis.core.services import create_object, update_object
 from lis.core.uploads import store_document
-from lis.organisation.models import Board, Decision, MandatePeriod
+from lis.organisation.models import Board, Decision, MandatePeriod, Person
 from lis.organisation.services import decision_record, startable_mandate_periods
 from lis.risks.models import Measure
 
@@ -90,18 +90,34 @@ def plan_content(plan: ActionPlan) -> dict[str, Any]:
     (POL-3.30)."""
     pack = get_pack()
     kinds = {m.key: m.name for m in pack.measure_types}
+    statuses = {s.key: s.name for s in pack.measure_statuses}
+    # Plain values and each person's name once: a förvaltning may have thousands of measures.
+    rows = list(
+        plan_measures(plan)
+        .select_related(None)
+        .values("pk", "title", "kind", "status", "verified_at", "responsible_id", "due_on")
+    )
+    people = Person.objects.in_bulk({row["responsible_id"] for row in rows if row["responsible_id"]})
+    names = {pk: access.person_label(PUBLIC, person) for pk, person in people.items()}
+
+    def status_name(row) -> str:
+        name = statuses.get(row["status"], row["status"])
+        if row["status"] == Measure.COMPLETED and row["verified_at"] is None:  # Measure.status_label
+            return str(_("%(status)s, ej verifierad") % {"status": name})
+        return name
+
     measures = [
         {
-            "id": m.pk,
-            "title": m.title,
-            "kind": m.kind,
-            "kind_name": kinds.get(m.kind, m.kind),
-            "status": m.status,
-            "status_name": m.status_label,
-            "responsible": access.person_label(PUBLIC, m.responsible),
-            "due_on": m.due_on.isoformat() if m.due_on else "",
+            "id": row["pk"],
+            "title": row["title"],
+            "kind": row["kind"],
+            "kind_name": kinds.get(row["kind"], row["kind"]),
+            "status": row["status"],
+            "status_name": status_name(row),
+            "responsible": names.get(row["responsible_id"], ""),
+            "due_on": row["due_on"].isoformat() if row["due_on"] else "",
         }
-        for m in plan_measures(plan)
+        for row in rows
     ]
     timeline, undated = _timeline(plan.period, measures)
     sections = []

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from lis.core import access, reviews
 from lis.core.changelog import record_event
 from lis.core.forms import call_service, cleaned, guard_stale
 from lis.core.pack import get_pack
-from lis.core.pdf import render_pdf
 from lis.core.policytext import parse_policy_text
 from lis.core.selectors import history_for
 from lis.core.uploads import document_response, too_large
@@ -90,6 +88,36 @@ def plan_start(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The plan page lists this many measures per section and per quarter of the tidsplan, the rest
+# counted, unless the whole plan is asked for (?alla=1): a förvaltning may have thousands of
+# measures. The PDF for the decision always holds everything.
+SHOWN_MEASURES = 25
+SHOWN_PER_QUARTER = 10
+
+
+def _abridged(content: dict) -> dict:
+    sections = []
+    for section in content["sections"]:
+        section = dict(section)
+        if "measures" in section:
+            section["measures_total"] = len(section["measures"])
+            section["measures"] = section["measures"][:SHOWN_MEASURES]
+        if "timeline" in section:
+            section["timeline"] = [
+                {
+                    **q,
+                    "more": max(0, len(q["measures"]) - SHOWN_PER_QUARTER),
+                    "measures": q["measures"][:SHOWN_PER_QUARTER],
+                }
+                for q in section["timeline"]
+            ]
+            section["undated_more"] = max(0, len(section["undated"]) - SHOWN_PER_QUARTER)
+            section["undated"] = section["undated"][:SHOWN_PER_QUARTER]
+            section["abridged"] = bool(section["undated_more"] or any(q["more"] for q in section["timeline"]))
+        sections.append(section)
+    return {**content, "sections": sections}
+
+
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = request.principal
     plan = selectors.plan_get(p, pk)
@@ -102,8 +130,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "Status": ActionPlan.Status,
     }
     if tab == "plan":
-        context["content"] = services.plan_content(plan)
-        context["empty"] = services.empty_sections(context["content"])
+        content = services.plan_content(plan)
+        context["empty"] = services.empty_sections(content)
+        context["whole"] = request.GET.get("alla") == "1"
+        context["content"] = content if context["whole"] else _abridged(content)
     elif tab == "versioner":
         context["versions"] = plan.versions.select_related("decision__board").defer("pdf")
     elif tab == "uppfoljning":
@@ -372,11 +402,9 @@ def continuity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def continuity_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan printed for an outage: kept on paper or offline, so it works when LIS does not."""
     plan = selectors.continuity_plan_get(request.principal, pk)
-    html = render_to_string(
-        "plans/continuity_pdf.html", _continuity_context(request, plan) | {"printed": access.today()}
-    )
+    pdf = documents.continuity_pdf(request.principal, plan, _continuity_context(request, plan)["sections"])
     record_event("export", user=request.user, obj=plan, details={"format": "pdf"})
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, f"{plan.title}.pdf")
     response["Cache-Control"] = "no-store"
     return response

@@ -23,6 +23,8 @@ from . import register_xlsx
 
 REGISTER_IMPORT = "register_import"
 REGISTER_IMPORT_REVIEW = "register_import_review"
+
+
 def _upload(user: User, params: dict[str, Any]):
     """The person's stored upload named by params["token"], if they may still import."""
     if not register_xlsx.can_import(access.principal_for(user)):

@@ -31,26 +31,24 @@ reported as a notice, not imported.
 from __future__ import annotations
 
 import contextlib
-import copy
 import datetime
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 import openpyxl
+import xlsxwriter
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from xlsxwriter.format import Format
 
 from lis.core import access, uploads
 from lis.core.access import Principal
@@ -62,7 +60,7 @@ from lis.organisation.models import Board, OrgUnit, Person
 from lis.organisation.selectors import active_q, people_choices
 from lis.systems import selectors, services
 from lis.systems.forms import top_units
-from lis.systems.models import InformationSystem, Platform, UserGroup
+from lis.systems.models import InformationSystem, Party, Platform, UserGroup
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "Del 1 – Systemförteckning"
@@ -72,7 +70,17 @@ HEADER_ROW = 7
 FREEZE = f"C{HEADER_ROW + 1}"  # the header row, LIS-id and Namn stay in view
 DATE_FORMAT = "yyyy-mm-dd"
 ROWS_PER_PROGRESS = 500  # how often a background export reports how far it has come
-PAPER_A4 = "9"  # the paper size code in SpreadsheetML
+PAPER_A4 = 9  # the paper size code in SpreadsheetML
+DIGIT_PIXELS = 7  # the width of a digit in the default font (Calibri 11), which column widths count in
+HEADER_MAX = 253  # Excel's 255 characters of a page header, less the "&C" that centres it
+# Written with XlsxWriter (openpyxl, which reads, took three times as long to write; issue 16):
+# in memory, and no string is ever taken for a formula, number or link.
+WORKBOOK_OPTIONS = {
+    "in_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 YES, NO = "Ja", "Nej"
 NO_CONSUMERS = "Inga brukare"
 WHOLE_KOMMUN = "Hela kommunen"
@@ -180,7 +188,10 @@ class RowRenderer:
         with translation.override("sv"):  # the pseudonym is part of the file format
             return access.person_label(self.p, person)
 
-    def row(self, system: InformationSystem, groups: list[UserGroup]) -> dict[str, Any]:
+    def row(
+        self, system: InformationSystem, groups: list[UserGroup], platforms: Iterable[str] | None = None
+    ) -> dict[str, Any]:
+        """`platforms`: the names of the system's platforms, if fetched apart (else its `platforms`)."""
         board = system.effective_board
         values: dict[str, Any] = {
             "id": system.pk,
@@ -204,7 +215,9 @@ class RowRenderer:
             "sensitive_personal_data": _yes_no(system.sensitive_personal_data),
             "secrecy": _yes_no(system.secrecy),
             "secrecy_provision": system.secrecy_provision,
-            "platforms": platform_text(system),
+            "platforms": platform_text(p.name for p in system.platforms.all())
+            if platforms is None
+            else platform_text(platforms),
             "tags": system.tags,
             "classified": _yes_no(system.classified),
         }
@@ -218,9 +231,19 @@ def with_platforms(systems):
     return systems.prefetch_related(Prefetch("platforms", queryset=Platform.objects.order_by("name")))
 
 
-def platform_text(system: InformationSystem) -> str:
+def platform_text(names: Iterable[str]) -> str:
     """The names of a system's platforms as the sheet writes them: sorted, ", "-separated."""
-    return ", ".join(sorted((p.name for p in system.platforms.all()), key=str.casefold))
+    return ", ".join(sorted(names, key=str.casefold))
+
+
+def _platforms_by_system(systems) -> dict[int, list[str]]:
+    """The platform names of every system of `systems` (a queryset) in one query, whatever its
+    size (a prefetch would make a Platform of every link, and one query per chunk)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    links = InformationSystem.platforms.through.objects.filter(informationsystem__in=systems.values("pk"))
+    for system_id, name in links.values_list("informationsystem_id", "platform__name").iterator(chunk_size=5000):
+        names[system_id].append(name)
+    return names
 
 
 def _groups_by_system(systems) -> dict[int, list[UserGroup]]:
@@ -253,119 +276,196 @@ def _user_label(user: User) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
+class Cell(NamedTuple):
+    """A value and its format, for SheetWriter.append and the styled cells of SheetWriter.row."""
+
+    value: Any
+    format: Format | None = None
+
+
+@contextlib.contextmanager
+def new_workbook() -> Iterator[tuple[xlsxwriter.Workbook, io.BytesIO]]:
+    """An XlsxWriter workbook writing into the buffer, closed (saved) at the end of the block,
+    also when the block fails. SheetWriter writes each sheet top to bottom, row by row, so
+    constant_memory (rows to a temporary file as they are written) stays possible; at 10,000
+    rows it was no faster than keeping them in memory."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    try:
+        yield workbook, buffer
+    finally:
+        workbook.close()
+
+
+def _header_text(marking: str) -> str:
+    """The page header's code for `marking`, centred. "&" starts a header code, so it is doubled;
+    Excel allows 255 characters, so a marking with very many "&" is shortened to fit."""
+    text = marking.replace("&", "&&")
+    if len(text) > HEADER_MAX:
+        text = text[: HEADER_MAX - 1]
+        if (len(text) - len(text.rstrip("&"))) % 2:  # never half of an "&&"
+            text = text[:-1]
+        text += "…"
+    return "&C" + text
+
+
 class SheetWriter:
-    """One write-only sheet in the municipal template's layout: a title and a header block of
-    label/value pairs, a blank row, the column headers, then data rows. Text that starts with
-    "=" stays text, never a formula.
+    """One sheet in the municipal template's layout, written top to bottom: a title and a header
+    block of label/value pairs, a blank row, the column headers, then data rows. Text is always
+    written as text: a value that starts with "=", "+", "-" or "@" never becomes a formula.
 
     Printed, the sheet is A4 landscape, fitted to the page width, with the column headers
     repeated on every page, `marking` (a sekretess marking) in the page header and the sheet's
-    name and page number in the footer."""
+    name and page number in the footer.
 
-    header_fill = PatternFill(fill_type="solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
+    Styles are XlsxWriter format properties (`cell(value, bold=True)`); each combination is
+    added to the workbook once."""
 
-    def __init__(self, workbook, title: str, widths: list[int], *, freeze_columns: int = 1, marking: str = ""):
-        self.sheet = workbook.create_sheet(title)
+    header_fill: ClassVar[dict[str, Any]] = {"pattern": 1, "bg_color": "#D9E2F3"}
+
+    def __init__(
+        self,
+        workbook: xlsxwriter.Workbook,
+        title: str,
+        widths: list[int],
+        *,
+        freeze_columns: int = 1,
+        marking: str = "",
+    ):
+        self.workbook = workbook
+        self.sheet = workbook.add_worksheet(title)
         self.widths = widths
-        for index, width in enumerate(widths, start=1):
-            self.sheet.column_dimensions[get_column_letter(index)].width = width
-        self.sheet.page_setup.orientation = "landscape"
-        self.sheet.page_setup.paperSize = PAPER_A4
-        self.sheet.page_setup.fitToWidth = 1
-        self.sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
-        self.sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        for index, width in enumerate(widths):
+            # In pixels, so that the file says `width` characters exactly, as it always has
+            # (set_column would add Excel's padding of five pixels).
+            self.sheet.set_column_pixels(index, index, round(width * DIGIT_PIXELS))
+        self.sheet.set_landscape()
+        self.sheet.set_paper(PAPER_A4)
+        self.sheet.fit_to_pages(1, 0)  # as many pages down as the rows need
         if marking:
-            self.sheet.oddHeader.center.text = marking.replace("&", "&&")  # "&" starts a header code
-        self.sheet.oddFooter.left.text = "&A"
-        self.sheet.oddFooter.right.text = "Sida &P av &N"
+            self.sheet.set_header(_header_text(marking))
+        self.sheet.set_footer("&L&A&RSida &P av &N")
         self.freeze_columns = freeze_columns
         self.rows = 0
         self.header_row = 0
-        self.bold = Font(bold=True)
-        # Giving a cell a style registers the style with the workbook, which is slow; data cells
-        # copy the registered style of a prototype instead (10,000 rows in a few seconds).
+        self._formats: dict[tuple, Format] = {}
         self.styles = {
-            "wrap": self.cell(None, alignment=Alignment(wrap_text=True, vertical="top"))._style,
-            "top": self.cell(None, alignment=Alignment(vertical="top"))._style,
-            "date": self.cell(None, number_format=DATE_FORMAT, alignment=Alignment(vertical="top"))._style,
+            "wrap": self.format(text_wrap=True, valign="top"),
+            "top": self.format(valign="top"),
+            "date": self.format(num_format=DATE_FORMAT, valign="top"),
         }
 
-    def cell(
-        self,
-        value: Any,
-        *,
-        font: Font | None = None,
-        fill: PatternFill | None = None,
-        alignment: Alignment | None = None,
-        number_format: str | None = None,
-        border: Border | None = None,
-    ) -> WriteOnlyCell:
-        if isinstance(value, str):
-            value = _clean_text(value)
-        result = WriteOnlyCell(self.sheet, value=value)
-        if result.data_type == "f":
-            result.data_type = "s"
-        for name, style in (
-            ("font", font),
-            ("fill", fill),
-            ("alignment", alignment),
-            ("number_format", number_format),
-            ("border", border),
-        ):
-            if style is not None:
-                setattr(result, name, style)
-        return result
+    def format(self, **style: Any) -> Format:
+        """The workbook's format with these XlsxWriter properties."""
+        key = tuple(sorted(style.items()))
+        found = self._formats.get(key)
+        if found is None:
+            found = self._formats[key] = self.workbook.add_format(style)
+        return found
 
-    def append(self, cells: list) -> None:
-        self.sheet.append(cells)
+    def cell(self, value: Any, **style: Any) -> Cell:
+        """`value` with the format of `style` (XlsxWriter properties); a date gets DATE_FORMAT."""
+        if isinstance(value, datetime.date) and "num_format" not in style:
+            style["num_format"] = DATE_FORMAT
+        return Cell(value, self.format(**style) if style else None)
+
+    def _write(self, row: int, column: int, value: Any, cell_format: Format | None) -> None:
+        if isinstance(value, str):
+            self.sheet.write_string(row, column, _clean_text(value), cell_format)
+        elif isinstance(value, bool):
+            self.sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, int | float):
+            self.sheet.write_number(row, column, value, cell_format)
+        elif isinstance(value, datetime.date):
+            self.sheet.write_datetime(row, column, value, cell_format)
+        elif value is None:
+            if cell_format is not None:
+                self.sheet.write_blank(row, column, None, cell_format)
+        else:
+            self.sheet.write_string(row, column, _clean_text(str(value)), cell_format)
+
+    def append(self, cells: list[Cell | None]) -> None:
+        for column, cell in enumerate(cells):
+            if cell is not None:
+                self._write(self.rows, column, cell.value, cell.format)
         self.rows += 1
 
     def head(self, title: str, block: list[tuple[str, Any]], headers: list[str]) -> None:
         """Title, header block, blank row and the column headers (frozen in view)."""
         self.header_row = len(block) + 3
-        self.sheet.freeze_panes = f"{get_column_letter(self.freeze_columns + 1)}{self.header_row + 1}"
-        self.sheet.print_title_rows = f"{self.header_row}:{self.header_row}"
-        self.append([self.cell(title, font=Font(bold=True, size=14))])
+        self.sheet.freeze_panes(self.header_row, self.freeze_columns)
+        self.sheet.repeat_rows(self.header_row - 1)
+        self.append([self.cell(title, bold=True, font_size=14)])
         for label, value in block:
-            left = Alignment(horizontal="left")
-            number_format = DATE_FORMAT if isinstance(value, datetime.date) else None
-            self.append(
-                [self.cell(label, font=self.bold), self.cell(value, number_format=number_format, alignment=left)]
-            )
+            self.append([self.cell(label, bold=True), self.cell(value, align="left")])
         self.append([])
-        header_alignment = Alignment(wrap_text=True, vertical="top")
-        border = Border(bottom=Side(style="thin"))
         self.append(
-            [
-                self.cell(h, font=self.bold, fill=self.header_fill, alignment=header_alignment, border=border)
-                for h in headers
-            ]
+            [self.cell(h, bold=True, **self.header_fill, text_wrap=True, valign="top", bottom=1) for h in headers]
         )
 
-    def row(self, values: list[Any], wrap: list[bool], styled: dict[int, WriteOnlyCell] | None = None) -> None:
-        cells: list[WriteOnlyCell | None] = []
-        for index, value in enumerate(values):
-            if styled and index in styled:
-                cells.append(styled[index])
+    def row(self, values: list[Any], wrap: list[bool], styled: dict[int, Cell] | None = None) -> None:
+        row, styles, write = self.rows, self.styles, self._write
+        for column, value in enumerate(values):
+            if styled and column in styled:
+                write(row, column, styled[column].value, styled[column].format)
             elif value is None or value == "":
-                cells.append(None)
+                continue
             else:
-                data = self.cell(value)
-                kind = "date" if isinstance(value, datetime.date) else "wrap" if wrap[index] else "top"
-                data._style = copy.copy(self.styles[kind])
-                cells.append(data)
-        self.append(cells)
+                kind = "date" if isinstance(value, datetime.date) else "wrap" if wrap[column] else "top"
+                write(row, column, value, styles[kind])
+        self.rows += 1
 
     def finish(self) -> int:
         """Autofilter over the data; the number of data rows."""
         count = self.rows - self.header_row
         last = self.header_row + max(count, 1)
-        self.sheet.auto_filter.ref = f"A{self.header_row}:{get_column_letter(len(self.widths))}{last}"
+        self.sheet.autofilter(self.header_row - 1, 0, last - 1, len(self.widths) - 1)
         return count
 
 
 def scope_label(p: Principal, unit: OrgUnit | None) -> str:
     return unit.name if unit is not None else (WHOLE_KOMMUN if p.sees_everything else VISIBLE_PART)
+
+
+# What RowRenderer.row reads of a system itself, and of what it refers to; the export fetches
+# nothing else (a field left out would cost a query per row: test_it_keeps_the_export_query_count_flat).
+EXPORT_FIELDS = (
+    *(c.key for c in BASE_COLUMNS if c.key not in ("id", "users", "consumers", "platforms")),
+    "no_consumers",
+    "levels",
+    "classified",
+)
+_PARTIES = ("system_owner", "supplier", "developer")
+_PEOPLE = ("responsible_manager", "system_steward")
+
+
+def _with_related(systems) -> Iterator[InformationSystem]:
+    """`systems` (a queryset) with their unit and its nämnd, parties, systemansvarig and people,
+    each fetched once in a query of its own and shared by the rows that name it: select_related
+    would make an object per row and relation, which at 10,000 systems took longer than
+    writing the sheet. Whatever changed in between is left to Django to fetch."""
+    ids = systems.order_by()
+
+    def referenced(model, fields: tuple[str, ...], *only: str, related: tuple[str, ...] = ()) -> dict[int, Any]:
+        wanted = Q()
+        for name in fields:
+            wanted |= Q(pk__in=ids.values(name))
+        return {obj.pk: obj for obj in model.objects.filter(wanted).select_related(*related).only(*only)}
+
+    related = {
+        "unit": referenced(OrgUnit, ("unit",), "name", "governing_board__name", related=("governing_board",)),
+        "accountable_board": referenced(Board, ("accountable_board",), "name"),
+    }
+    parties = referenced(Party, _PARTIES, "name")
+    people = referenced(Person, _PEOPLE, "first_name", "last_name", "protected_identity")
+    related |= dict.fromkeys(_PARTIES, parties) | dict.fromkeys(_PEOPLE, people)
+    fields = [(InformationSystem._meta.get_field(name), objects) for name, objects in related.items()]
+    for system in systems.only(*EXPORT_FIELDS).iterator(chunk_size=2000):
+        for field_, objects in fields:
+            obj = objects.get(getattr(system, field_.attname))
+            if obj is not None:
+                field_.set_cached_value(system, obj)
+        yield system
 
 
 def write_register_sheet(
@@ -380,12 +480,13 @@ def write_register_sheet(
     """Riskmatris del 1 for `unit` (or everything the user may see) into `workbook`, with the
     sekretess `marking` in its page header; the row count. `rows_done` is told the number of
     rows written every ROWS_PER_PROGRESS rows (a background job's progress)."""
-    systems = selectors.systems_visible_to(p).select_related("supplier", "developer")
+    # What systems_visible_to(p) lets through, without the annotations its lists show.
+    systems = InformationSystem.objects.filter(access.system_filter(p))
     if unit is not None:
         systems = systems.filter(unit__path__startswith=unit.path)
     systems = systems.order_by("unit__name", "name", "pk")
     groups = _groups_by_system(systems)
-    systems = with_platforms(systems)
+    platforms = _platforms_by_system(systems)
     renderer = RowRenderer(p)
     cols = columns()
     writer = SheetWriter(workbook, SHEET_TITLE, [c.width for c in cols], freeze_columns=2, marking=marking)
@@ -401,8 +502,8 @@ def write_register_sheet(
     )
     assert writer.header_row == HEADER_ROW  # the import finds the columns there
     wrap = [c.wrap for c in cols]
-    for number, system in enumerate(systems.iterator(chunk_size=2000), start=1):
-        values = renderer.row(system, groups.get(system.pk, []))
+    for number, system in enumerate(_with_related(systems), start=1):
+        values = renderer.row(system, groups.get(system.pk, []), platforms.get(system.pk, []))
         writer.row([values[c.key] for c in cols], wrap)
         if rows_done is not None and number % ROWS_PER_PROGRESS == 0:
             rows_done(number)
@@ -413,10 +514,8 @@ def export_register(*, user: User, unit: OrgUnit | None, rows_done: Callable[[in
     """The register of `unit` (the caller has checked the user may see it) or of everything the
     user may see, as a riskmatris del 1 workbook. Recorded in the change log."""
     p = access.principal_for(user)
-    workbook = openpyxl.Workbook(write_only=True)
-    count = write_register_sheet(workbook, user=user, p=p, unit=unit, rows_done=rows_done)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+    with new_workbook() as (workbook, buffer):
+        count = write_register_sheet(workbook, user=user, p=p, unit=unit, rows_done=rows_done)
     record_event(
         "export",
         user=user,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from lis.core import access, changelog
 from lis.core.access import Principal
 from lis.core.pack import Choice, get_pack
+from lis.organisation.models import Person
 from lis.systems.models import InformationSystem
 
 from .models import AnalysisVersion, Measure, Risk, SecurityAnalysis
@@ -155,15 +156,46 @@ def analysis_content(analysis: SecurityAnalysis) -> dict[str, Any]:
         found = pack.risk_level(likelihood_value, consequence_value)
         return {"key": found.key, "name": found.name}
 
-    risks = (
+    # Plain values, not model instances, and the risk–measure links in one query: an analysis
+    # holds thousands of risks and measures, and this runs for every report and comparison.
+    links = list(Measure.risks.through.objects.filter(measure__analysis=analysis).values_list("risk_id", "measure_id"))
+    measures_of: dict[int, list[int]] = {}
+    risks_of: dict[int, list[int]] = {}
+    for risk_id, measure_id in links:
+        measures_of.setdefault(risk_id, []).append(measure_id)
+        risks_of.setdefault(measure_id, []).append(risk_id)
+    risks = list(
         Risk.objects.filter(analysis=analysis)
-        .select_related("system", "owner")
-        .prefetch_related("measures")
         .order_by("system__name", "pk")
+        .values(
+            "pk",
+            "system_id",
+            "system__name",
+            "threat",
+            "cause",
+            "event",
+            "consequence_text",
+            "aspects",
+            "likelihood",
+            "consequence",
+            "existing_protection",
+            "owner_id",
+            "treatment",
+            "treatment_motivation",
+            "residual_likelihood",
+            "residual_consequence",
+            "assessed_at",
+        )
     )
-    measures = (
-        Measure.objects.filter(analysis=analysis).select_related("responsible").prefetch_related("risks")
-    ).order_by("due_on", "pk")
+    measures = list(
+        Measure.objects.filter(analysis=analysis)
+        .order_by("due_on", "pk")
+        .values("pk", "title", "description", "kind", "aspects", "responsible_id", "due_on", "status")
+    )
+    people = Person.objects.in_bulk(
+        {r["owner_id"] for r in risks if r["owner_id"]} | {m["responsible_id"] for m in measures if m["responsible_id"]}
+    )
+    labels = {pk: access.person_label(ARCHIVE, person) for pk, person in people.items()}
     return {
         "unit": analysis.unit.name,
         "period": str(analysis.period),
@@ -175,48 +207,48 @@ def analysis_content(analysis: SecurityAnalysis) -> dict[str, Any]:
         "excluded": [{"id": s.pk, "name": s.name} for s in scope.excluded.order_by("name", "pk")],
         "risks": [
             {
-                "id": r.pk,
-                "system": r.system_id,
-                "system_name": r.system.name,
-                "threat": r.threat,
-                "threat_name": threats.get(r.threat, ""),
-                "cause": r.cause,
-                "event": r.event,
-                "consequence_text": r.consequence_text,
-                "aspects": list(r.aspects),
-                "aspect_names": [aspects.get(key, key) for key in r.aspects],
-                "likelihood": r.likelihood,
-                "likelihood_name": likelihood.get(str(r.likelihood), ""),
-                "consequence": r.consequence,
-                "consequence_name": consequence.get(str(r.consequence), ""),
-                "level": level(r.likelihood, r.consequence),
-                "existing_protection": r.existing_protection,
-                "owner": access.person_label(ARCHIVE, r.owner),
-                "treatment": r.treatment,
-                "treatment_name": treatments.get(r.treatment, ""),
-                "treatment_motivation": r.treatment_motivation,
-                "residual_likelihood": r.residual_likelihood,
-                "residual_consequence": r.residual_consequence,
-                "residual_level": level(r.residual_likelihood, r.residual_consequence),
-                "assessed_on": timezone.localdate(r.assessed_at).isoformat(),
-                "measures": sorted(m.pk for m in r.measures.all()),
+                "id": r["pk"],
+                "system": r["system_id"],
+                "system_name": r["system__name"],
+                "threat": r["threat"],
+                "threat_name": threats.get(r["threat"], ""),
+                "cause": r["cause"],
+                "event": r["event"],
+                "consequence_text": r["consequence_text"],
+                "aspects": list(r["aspects"]),
+                "aspect_names": [aspects.get(key, key) for key in r["aspects"]],
+                "likelihood": r["likelihood"],
+                "likelihood_name": likelihood.get(str(r["likelihood"]), ""),
+                "consequence": r["consequence"],
+                "consequence_name": consequence.get(str(r["consequence"]), ""),
+                "level": level(r["likelihood"], r["consequence"]),
+                "existing_protection": r["existing_protection"],
+                "owner": labels.get(r["owner_id"], ""),
+                "treatment": r["treatment"],
+                "treatment_name": treatments.get(r["treatment"], ""),
+                "treatment_motivation": r["treatment_motivation"],
+                "residual_likelihood": r["residual_likelihood"],
+                "residual_consequence": r["residual_consequence"],
+                "residual_level": level(r["residual_likelihood"], r["residual_consequence"]),
+                "assessed_on": timezone.localdate(r["assessed_at"]).isoformat(),
+                "measures": sorted(measures_of.get(r["pk"], ())),
             }
             for r in risks
         ],
         "measures": [
             {
-                "id": m.pk,
-                "title": m.title,
-                "description": m.description,
-                "kind": m.kind,
-                "kind_name": kinds.get(m.kind, m.kind),
-                "aspects": list(m.aspects),
-                "aspect_names": [aspects.get(key, key) for key in m.aspects],
-                "responsible": access.person_label(ARCHIVE, m.responsible),
-                "due_on": m.due_on.isoformat() if m.due_on else "",
-                "status": m.status,
-                "status_name": statuses.get(m.status, m.status),
-                "risks": sorted(r.pk for r in m.risks.all()),
+                "id": m["pk"],
+                "title": m["title"],
+                "description": m["description"],
+                "kind": m["kind"],
+                "kind_name": kinds.get(m["kind"], m["kind"]),
+                "aspects": list(m["aspects"]),
+                "aspect_names": [aspects.get(key, key) for key in m["aspects"]],
+                "responsible": labels.get(m["responsible_id"], ""),
+                "due_on": m["due_on"].isoformat() if m["due_on"] else "",
+                "status": m["status"],
+                "status_name": statuses.get(m["status"], m["status"]),
+                "risks": sorted(risks_of.get(m["pk"], ())),
             }
             for m in measures
         ],
@@ -224,7 +256,8 @@ def analysis_content(analysis: SecurityAnalysis) -> dict[str, Any]:
 
 
 def latest_version(analysis: SecurityAnalysis) -> AnalysisVersion | None:
-    return analysis.versions.defer("pdf").select_related("decision__board").order_by("-number").first()
+    """The last reported version; its content (every risk, large) is read only when used."""
+    return analysis.versions.defer("pdf", "content").select_related("decision__board").order_by("-number").first()
 
 
 def reported_ids(analysis: SecurityAnalysis, kind: str, candidates: list[int]) -> set[int]:
@@ -244,15 +277,14 @@ def changed_since_report(analysis: SecurityAnalysis, version: AnalysisVersion | 
     before LIS kept the content cannot be compared and counts as changed."""
     if version is None:
         return False
-    if not version.content:
-        return True
     # Building the content reads every risk and measure (0.7 s for 3,500 risks), and every
     # analysis page asks; the answer can only change with a recorded write, a new day (scope)
     # or another pack, so it is kept until the change log's head moves.
     key = f"lis:analysis-changed:{version.pk}:{changelog.head_hash()}:{access.today()}:{get_pack().version}"
     changed = cache.get(key)
     if changed is None:
-        changed = version.content != analysis_content(analysis)
+        content = version.content  # read now, only when not kept
+        changed = not content or content != analysis_content(analysis)
         cache.set(key, changed, 24 * 3600)
     return changed
 

@@ -116,25 +116,28 @@ def analysis_start(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scope_rows(analysis: SecurityAnalysis, p):
-    """The systems the analysis covers, with their number of risks and highest level; and the excluded."""
+def _scope_rows(analysis: SecurityAnalysis, p, page_number):
+    """A page of the systems the analysis covers, with their number of risks and highest level;
+    and the excluded. A förvaltning may have a thousand systems: a page of PAGE_SIZE at a time."""
     scope = selectors.analysis_scope(analysis)
     visible = scope.in_scope.filter(access.system_filter(p))
     systems = visible.annotate(
         risk_count=Count("risks", filter=Q(risks__analysis=analysis)),
-    ).order_by("name")
+    ).order_by("name", "pk")
+    page = Paginator(systems, PAGE_SIZE).get_page(page_number)
+    rows = list(page.object_list)
     # The highest level per system from the distinct assessments (at most one per matrix cell).
     ranks = {level.key: index for index, level in enumerate(get_pack().risk_levels)}
     highest: dict[int, Any] = {}
-    assessed = Risk.objects.filter(analysis=analysis, system__in=visible)
+    assessed = Risk.objects.filter(analysis=analysis, system__in=[system.pk for system in rows])
     for system_id, likelihood, consequence in assessed.values_list("system_id", "likelihood", "consequence").distinct():
         level = get_pack().risk_level(likelihood, consequence)
         if system_id not in highest or ranks[level.key] > ranks[highest[system_id].key]:
             highest[system_id] = level
-    rows = list(systems)
     for system in rows:
         system.highest = highest.get(system.pk)
-    return rows, scope.excluded.filter(access.system_filter(p)).order_by("name")
+    page.object_list = rows
+    return page, scope.excluded.filter(access.system_filter(p)).order_by("name")
 
 
 def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -158,7 +161,7 @@ def analysis_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_level": selectors.default_report_level(),
     }
     if tab == "oversikt":
-        context["systems"], context["excluded"] = _scope_rows(analysis, p)
+        context["page"], context["excluded"] = _scope_rows(analysis, p, request.GET.get("sida"))
         context["participants"] = analysis.participants.select_related("unit").order_by(*access.person_ordering(p))
         context["before"] = selectors.heat_map(risks)
         context["after"] = selectors.heat_map(risks, residual=True)
@@ -316,17 +319,27 @@ def version_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _compare_rows(left: dict[str, Any], right: dict[str, Any]) -> dict[str, Any]:
+def _compare_rows(left: dict[str, Any], right: dict[str, Any], *, everything: bool) -> dict[str, Any]:
     """Two contents side by side: the summary, and risks and measures matched by id (added,
-    removed or changed)."""
+    removed or changed). Unchanged risks and measures only when `everything`, else counted:
+    an analysis has thousands, and what a reader compares for is what changed."""
+    unchanged = {"risks": 0, "measures": 0}
 
     def pair(kind: str):
         a = {item["id"]: item for item in left.get(kind, [])}
         b = {item["id"]: item for item in right.get(kind, [])}
-        ids = list(a) + [key for key in b if key not in a]
-        return [{"sides": [a.get(key), b.get(key)], "changed": a.get(key) != b.get(key)} for key in ids]
+        rows = []
+        for key in list(a) + [key for key in b if key not in a]:
+            changed = a.get(key) != b.get(key)
+            if not changed:
+                unchanged[kind] += 1
+                if not everything:
+                    continue
+            rows.append({"sides": [a.get(key), b.get(key)], "changed": changed})
+        return rows
 
     return {
+        "unchanged": unchanged,
         "summary": (left.get("summary", ""), right.get("summary", "")),
         "participants": (left.get("participants", []), right.get("participants", [])),
         "systems": (
@@ -357,6 +370,7 @@ def analysis_compare(request: HttpRequest, pk: int) -> HttpResponse:
             return number, _("Version %(n)s (rapporterad)") % {"n": number}, versions[number].content
         raise Http404
 
+    everything = request.GET.get("alla") == "1"
     newest = max(versions)
     left = pick("a", newest)
     right = pick("b", 0)
@@ -370,8 +384,9 @@ def analysis_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "analysis": analysis,
             "left": left,
             "right": right,
-            "rows": _compare_rows(left[2], right[2]),
+            "rows": _compare_rows(left[2], right[2], everything=everything),
             "choices": choices,
+            "everything": everything,
         },
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pypdf
@@ -14,7 +15,7 @@ import time_machine
 
 from lis.conftest import make_persona
 from lis.incidents import services
-from lis.incidents.documents import clock_report_content, clock_report_html, clock_report_pdf
+from lis.incidents.documents import clock_report_content, clock_report_pdf
 from lis.organisation.models import Role
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -22,7 +23,7 @@ NOW = datetime.datetime(2026, 3, 3, 10, 0, tzinfo=STOCKHOLM)
 
 
 def text_of(pdf: bytes) -> str:
-    return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
 
 
 @pytest.fixture
@@ -106,9 +107,26 @@ def test_the_cert_se_report_has_the_early_warning_notification_and_final_report(
 
 def test_a_protected_handler_is_pseudonymised_in_the_report(breach):
     with time_machine.travel(NOW, tick=False):
-        html = clock_report_html(clock_report_content(breach["incident"], "gdpr"))
+        text = text_of(clock_report_pdf(clock_report_content(breach["incident"], "gdpr")))
     person = breach["protected"].person
-    assert person.last_name not in html and person.pseudonym in html
+    assert person.last_name not in text and person.pseudonym in text
+
+
+def test_what_was_typed_prints_as_written(breach, personas):
+    typed = '#panic("x") *fet* $x$ <b>x</b> ] [ bak\\snedstreck'
+    with time_machine.travel(NOW, tick=False):
+        services.incident_update(
+            actor=personas["strategist"].user,
+            incident=breach["incident"],
+            description=f"Beskrivning {typed}",
+            likely_consequences=f"Konsekvens {typed}",
+        )
+        breach["incident"].refresh_from_db()
+        reader = pypdf.PdfReader(io.BytesIO(clock_report_pdf(clock_report_content(breach["incident"], "gdpr"))))
+    text = re.sub(r"\s+", "", " ".join(page.extract_text() for page in reader.pages))  # a line may wrap anywhere
+    for expected in (f"Beskrivning {typed}", f"Konsekvens {typed}"):
+        assert re.sub(r"\s+", "", expected) in text, expected
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data()
 
 
 def test_the_report_template_carries_no_inline_style_the_csp_would_refuse():

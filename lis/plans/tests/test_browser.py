@@ -77,7 +77,7 @@ def test_a_unit_takes_its_plan_from_draft_to_decided_and_followed_up(ui: UI, per
     reader = pypdf.PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     assert UNIT in text and "2026-00123" in text and "Behörighetsgenomgång varje termin." in text
-    assert b'pdfaid:part="3"' in reader.xmp_metadata.stream.get_data()
+    assert b"<pdfaid:part>3</pdfaid:part>" in reader.xmp_metadata.stream.get_data()
     plan.refresh_from_db()
     assert plan.status == "decided"
 

@@ -146,3 +146,82 @@ def test_the_continuity_printout_never_splits_a_table_row_across_pages(amal, per
     response = personas["it_manager"].client().get(reverse("plans:continuity_pdf", args=[plan.pk]))
     pages = _pages(response.content)
     assert len(pages) > 2 and _split(pages, 30) == []
+
+
+# Typst's markup and code, and HTML: each must print as written.
+TYPED = '#panic("x") *fet* $x$ <b>x</b> ] [ bak\\snedstreck'
+
+
+def _compact(content: bytes) -> str:
+    """The text without white space: a table cell may wrap anywhere."""
+    return re.sub(r"\s+", "", " ".join(_pages(content)))
+
+
+def _xmp(content: bytes) -> bytes:
+    return pypdf.PdfReader(io.BytesIO(content)).xmp_metadata.stream.get_data()
+
+
+def _decided(plan, amal, personas):
+    risk_services.measure_save(
+        actor=None,
+        analysis=risk_services.analysis_start(
+            actor=None, unit=amal["units"]["BUF"], started_on=datetime.date(2026, 2, 1)
+        ),
+        title=f"Åtgärd {TYPED}",
+        kind="technical",
+        status="in_progress",
+        responsible=personas["unit_head_buf"].person,
+        due_on=datetime.date(2026, 12, 15),
+    )
+    services.plan_update(actor=None, plan=plan, sections={**FILLED, "digitalisation_needs": f"Behov {TYPED}"})
+    services.plan_submit(actor=None, plan=plan)
+    return services.plan_decide(
+        actor=None,
+        plan=plan,
+        render_pdf=documents.plan_pdf,
+        board=plan.unit.governing_board,
+        meeting_date=datetime.date(2026, 11, 20),
+        paragraph=12,
+        diary_number="2026-00031",
+    )
+
+
+def test_the_frozen_plan_is_archival_and_tagged_and_prints_what_was_typed_as_written(plan, amal, personas):
+    pdf = bytes(_decided(plan, amal, personas).pdf)
+    xmp = _xmp(pdf)
+    assert b"<pdfaid:part>3</pdfaid:part>" in xmp and b"<pdfaid:conformance>A</pdfaid:conformance>" in xmp
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp
+    text = _compact(pdf)
+    for expected in (f"Behov {TYPED}", f"Åtgärd {TYPED}", "Sammanträdesdatum2026-11-20", "Paragraf§12"):
+        assert re.sub(r"\s+", "", expected) in text, expected
+
+
+def test_the_proposal_is_tagged_and_prints_what_was_typed_as_written(plan, personas):
+    client = personas["unit_head_buf"].client()
+    client.post(reverse("plans:plan_edit", args=[plan.pk]), {**FILLED, "administrative_measures": f"Rutin {TYPED}"})
+    pdf = client.get(reverse("plans:plan_draft_pdf", args=[plan.pk])).content
+    xmp = _xmp(pdf)
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp and b"pdfaid:part" not in xmp
+    assert re.sub(r"\s+", "", f"Rutin {TYPED}") in _compact(pdf)
+
+
+def test_the_continuity_printout_is_tagged_and_prints_what_was_typed_as_written(amal, personas):
+    plan = services.continuity_plan_create(actor=None, owner_unit=amal["units"]["IT"], title=f"Plan {TYPED}")
+    services.continuity_step_save(
+        actor=None,
+        plan=plan,
+        section="initial_activities",
+        order=1,
+        text=f"Steg {TYPED}",
+        responsible=personas["it_manager"].person,
+    )
+    services.continuity_contact_save(actor=None, plan=plan, person=personas["it_manager"].person, role=f"Roll {TYPED}")
+    response = personas["it_manager"].client().get(reverse("plans:continuity_pdf", args=[plan.pk]))
+    assert response["Content-Type"] == "application/pdf" and response["Cache-Control"] == "no-store"
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    xmp = reader.xmp_metadata.stream.get_data()
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp and b"pdfaid:part" not in xmp
+    assert reader.metadata.title == f"Plan {TYPED}"
+    text = _compact(response.content)
+    for expected in (f"Plan {TYPED}", f"Steg {TYPED}", f"Roll {TYPED}", "Sida 1 av 1"):
+        assert re.sub(r"\s+", "", expected) in text, expected

@@ -64,7 +64,7 @@ def test_a_unit_takes_its_plan_from_draft_to_decided_and_followed_up(plan, perso
     reader = pypdf.PdfReader(io.BytesIO(pdf.content))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "Barn- och utbildningsförvaltningen" in text and "2026-00031" in text and "E-tjänst för skolval." in text
-    assert b'pdfaid:part="3"' in reader.xmp_metadata.stream.get_data()  # PDF/A-3
+    assert b"<pdfaid:part>3</pdfaid:part>" in reader.xmp_metadata.stream.get_data()  # PDF/A-3
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
 
     client.post(reverse("plans:plan_edit", args=[plan.pk]), {**FILLED, "digitalisation_needs": "Ny e-tjänst."})

@@ -1,5 +1,5 @@
-"""The report of an analysis to the nämnd: a tagged PDF (PDF/UA-1) and an archival PDF/A-3u
-(issue 4, item 5)."""
+"""The report of an analysis to the nämnd: a tagged PDF (PDF/UA-1) and an archival PDF/A-3a, also
+PDF/UA-1 (issue 4, item 5), typeset with Typst (issue 16)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def test_it_is_a_tagged_pdf_in_swedish(analysis, personas):
     assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root and root["/Lang"] == "sv"
     assert reader.metadata.title == "Informationssäkerhetsanalys Barn- och utbildningsförvaltningen 2023–2026"
     assert reader.metadata.author == "Åmåls kommun"
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data()
     pages = len(reader.pages)
     assert pages > 1 and all(f"Sida {n} av {pages}" in text for n in range(1, pages + 1))  # in the footer
     assert ChangeLogEntry.objects.filter(event="export", object_type="risks.securityanalysis").exists()
@@ -117,9 +118,47 @@ def test_it_makes_an_archival_pdf_a(analysis, personas):
     response, reader, text = _report(personas["unit_head_buf"].client(), analysis, "?arkiv=1")
     assert "%28arkiv%29.pdf" in response["Content-Disposition"]
     xmp = reader.xmp_metadata.stream.get_data()
-    assert b'pdfaid:part="3"' in xmp or b"<pdfaid:part>3</pdfaid:part>" in xmp
+    assert b"<pdfaid:part>3</pdfaid:part>" in xmp and b"<pdfaid:conformance>A</pdfaid:conformance>" in xmp
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in xmp  # and still accessible
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     assert "arkivexemplar, PDF/A" in text
+
+
+def test_it_embeds_its_font(analysis, personas):
+    for query in ("", "?arkiv=1"):
+        _response, reader, _text = _report(personas["unit_head_buf"].client(), analysis, query)
+        fonts = {
+            font.get_object()["/BaseFont"]: font.get_object()
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert {re.sub(r"^/[A-Z]{6}\+", "", name) for name in fonts} == {"DejaVuSans", "DejaVuSans-Bold"}
+        for font in fonts.values():
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor
+
+
+def test_it_prints_what_users_typed_as_text(analysis, personas, make_system):
+    typed = '#panic("x") *fet* $x$ <etikett> @ref bak\\snedstreck ] [ "citat" <b>x</b>'
+    system = make_system(unit="BUF", name=f"System {typed}")
+    services.analysis_update(actor=None, analysis=analysis, summary=f"Sammanfattning {typed}", secrecy_marking=typed)
+    services.risk_create(
+        actor=None,
+        analysis=analysis,
+        system=system,
+        cause=f"Orsak {typed}",
+        event=typed,
+        consequence_text=typed,
+        aspects=["K"],
+        likelihood=4,
+        consequence=4,
+        treatment="reduce",
+        treatment_motivation=typed,
+    )
+    _response, reader, text = _report(personas["unit_head_buf"].client(), analysis)
+    for expected in (f"Sammanfattning {typed}", f"System {typed}", f"Orsak {typed}", f"Reducera ({typed})"):
+        assert expected in text, expected
+    assert all(typed in re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages)  # the marking
 
 
 def test_it_shows_a_steward_only_their_systems_risks(analysis, personas):

@@ -84,3 +84,12 @@ def test_the_service_refuses_a_marking_that_does_not_fit_a_page_header_and_write
         assert "secrecy_marking" in error.value.message_dict
         analysis.refresh_from_db()
         assert analysis.secrecy_marking == ""
+
+
+def test_it_shortens_a_marking_that_would_not_fit_excel_s_page_header(analysis, personas):
+    """Every "&" is doubled in a page header and Excel allows 255 characters: a 200-character
+    marking of ampersands is cut short, never in the middle of an "&&", rather than dropped."""
+    SecurityAnalysis.objects.filter(pk=analysis.pk).update(secrecy_marking="Sekretess " + "&" * 190)
+    _pages, headers = _markings(personas["unit_head_buf"].client(), analysis)
+    for header in headers:
+        assert header.startswith("Sekretess &&&&") and header.endswith("&&…") and len(header) <= 253

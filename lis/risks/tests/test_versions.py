@@ -108,6 +108,10 @@ def test_it_freezes_what_was_reported_and_reports_a_changed_analysis_as_version_
     compare = head.client().get(reverse("risks:analysis_compare", args=[analysis.pk]) + "?a=1&b=2")
     text = compare.content.decode()
     assert compare.status_code == 200 and "utpressningsvirus krypterar allt" in text and "ny" in text
+    # Only what changed, unless the reader asks for everything (an analysis has thousands of risks).
+    assert "intrång i Skolplattform" not in text and "Oförändrade visas inte:" in text
+    everything = head.client().get(reverse("risks:analysis_compare", args=[analysis.pk]) + "?a=1&b=2&alla=1")
+    assert "intrång i Skolplattform" in everything.content.decode()
 
 
 def test_a_version_never_changes_or_goes_away(analysis, head):
@@ -215,7 +219,7 @@ def test_the_live_report_is_a_proposal_until_reported_and_again_once_changed(ana
     from lis.reports import risk_pdf
 
     calls = []
-    monkeypatch.setattr(risk_pdf, "render_pdf", lambda html, archival: calls.append(html) or b"%PDF-1.7")
+    monkeypatch.setattr(risk_pdf, "render_typst", lambda name, data, archival: calls.append(str(data)) or b"%PDF-1.7")
     client = head.client()
     url = reverse("reports:analysis_pdf", args=[analysis.pk])
     client.get(url)
