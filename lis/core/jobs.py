@@ -249,6 +249,12 @@ def may_fetch(user: User, job: BackgroundJob) -> bool:
     return job.params.get(ACCESS_PARAM) == access_key(user)
 
 
+def _with_access(user: User, params: dict[str, Any]) -> dict[str, Any]:
+    """The params as the job stores them: as the JSON field gives them back, with what the user
+    may see (access_key) as part of what the document is built from."""
+    return json.loads(json.dumps(params)) | {ACCESS_PARAM: access_key(user)}
+
+
 def request_document(*, user: User, kind: str, params: dict[str, Any]) -> BackgroundJob:
     """The person's job for this document: a finished one built from the same data, pack, day
     and language, or one queued or running for it, or else a new one, queued. The caller has
@@ -256,7 +262,7 @@ def request_document(*, user: User, kind: str, params: dict[str, Any]) -> Backgr
     that may still roll back (views run in autocommit): another process picks the job up."""
     document_kind(kind)  # KeyError for an unknown kind
     # What the user may see is part of what the document was built from (access_key).
-    params = json.loads(json.dumps(params)) | {ACCESS_PARAM: access_key(user)}  # as the JSON field gives it back
+    params = _with_access(user, params)
     key = params_key(params)
     language = _language()
     mine = BackgroundJob.objects.filter(requested_by=user, kind=kind, params_key=key, language=language)
@@ -303,7 +309,7 @@ def request_prepared(*, user: User, kind: str, params: dict[str, Any], job_id: s
                 requested_by=user,
                 kind=kind,
                 status=Status.DONE,
-                params_key=params_key(json.loads(json.dumps(params)) | {ACCESS_PARAM: access_key(user)}),
+                params_key=params_key(_with_access(user, params)),
                 language=_language(),
                 result_size__isnull=False,
             )
