@@ -24,6 +24,18 @@ def download_response(document: jobs.Document) -> HttpResponse:
     return response
 
 
+def prepared_page(request: HttpRequest, *, kind: str, params: dict, template: str, context: dict) -> HttpResponse:
+    """The page of work whose Prepared data it shows (an import's dry run): the person's job for
+    it, queued if need be (the job page shows its progress until it is done and then sends them
+    back here with ?jobb=); once done, `template` with the data as `result` and when it was
+    prepared as `prepared_at`."""
+    job = jobs.request_prepared(user=request.user, kind=kind, params=params, job_id=request.GET.get(jobs.JOB_QUERY))
+    prepared = jobs.prepared_of(job)
+    if prepared is None:
+        return redirect("core:job", pk=job.pk)
+    return render(request, template, {**context, "result": prepared, "prepared_at": job.finished_at})
+
+
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole page, or (htmx polling) only its status region."""

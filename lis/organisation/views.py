@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lis.core import access, jobs, mfa
 from lis.core.forms import EndForm, MfaResetForm, call_service, cleaned, guard_stale
+from lis.core.job_views import prepared_page
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page, object_tabs, render_tabbed, selected_tab
 
@@ -520,19 +521,12 @@ def hr_sync_review(request: HttpRequest, token: str) -> HttpResponse:
     if upload is None:
         return render(request, "organisation/hr_sync_missing.html", status=404)
     end_missing = request.GET.get("slut") == "1"
-    job = jobs.request_prepared(
-        user=request.user,
+    return prepared_page(
+        request,
         kind=sync.REVIEW_JOB,
         params={"token": upload.token, "end_missing": end_missing},
-        job_id=request.GET.get(jobs.JOB_QUERY),
-    )
-    review = jobs.prepared_of(job)
-    if review is None:
-        return redirect("core:job", pk=job.pk)
-    return render(
-        request,
-        "organisation/hr_sync_review.html",
-        {"result": review, "token": upload.token, "end_missing": end_missing, "prepared_at": job.finished_at},
+        template="organisation/hr_sync_review.html",
+        context={"token": upload.token, "end_missing": end_missing},
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lis.core import access, jobs
-from lis.core.job_views import download_response
+from lis.core.job_views import download_response, prepared_page
 from lis.core.pack import get_pack
 from lis.organisation import selectors as organisation_selectors
 from lis.risks import selectors as risk_selectors
@@ -63,19 +63,12 @@ def register_import_review(request: HttpRequest, token: str) -> HttpResponse:
     upload = register_xlsx.PENDING.load(token, user=request.user)
     if upload is None:
         return _missing(request)
-    job = jobs.request_prepared(
-        user=request.user,
+    return prepared_page(
+        request,
         kind=imports.REGISTER_IMPORT_REVIEW,
         params={"token": upload.token},
-        job_id=request.GET.get(jobs.JOB_QUERY),
-    )
-    review = jobs.prepared_of(job)
-    if review is None:
-        return redirect("core:job", pk=job.pk)
-    return render(
-        request,
-        "reports/register_import_review.html",
-        {"result": review, "token": upload.token, "prepared_at": job.finished_at},
+        template="reports/register_import_review.html",
+        context={"token": upload.token},
     )
 
 

@@ -139,6 +139,27 @@ def _names(choices) -> dict[str, str]:
     return {str(choice.key): choice.name for choice in choices}
 
 
+# A risk's fields as plain values, with its system's name (the content of a reported version,
+# the riskmatris): at thousands of risks, a model object per row costs more than the query.
+RISK_VALUES = (
+    "pk",
+    "system__name",
+    "threat",
+    "cause",
+    "event",
+    "consequence_text",
+    "aspects",
+    "likelihood",
+    "consequence",
+    "existing_protection",
+    "owner_id",
+    "treatment",
+    "treatment_motivation",
+    "residual_likelihood",
+    "residual_consequence",
+)
+
+
 def analysis_content(analysis: SecurityAnalysis) -> dict[str, Any]:
     """Everything the report to the nämnd says about the analysis as it is now: the systems in
     scope and those excluded, every risk with all its fields and the pack's names, the measures,
@@ -167,25 +188,7 @@ def analysis_content(analysis: SecurityAnalysis) -> dict[str, Any]:
     risks = list(
         Risk.objects.filter(analysis=analysis)
         .order_by("system__name", "pk")
-        .values(
-            "pk",
-            "system_id",
-            "system__name",
-            "threat",
-            "cause",
-            "event",
-            "consequence_text",
-            "aspects",
-            "likelihood",
-            "consequence",
-            "existing_protection",
-            "owner_id",
-            "treatment",
-            "treatment_motivation",
-            "residual_likelihood",
-            "residual_consequence",
-            "assessed_at",
-        )
+        .values(*RISK_VALUES, "system_id", "assessed_at")
     )
     measures = list(
         Measure.objects.filter(analysis=analysis)

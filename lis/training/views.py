@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lis.core import access, jobs
 from lis.core.forms import call_service, guard_stale
+from lis.core.job_views import prepared_page
 from lis.core.selectors import history_for
 from lis.core.viewhelpers import form_copy, form_page
 
@@ -285,19 +286,12 @@ def import_review(request: HttpRequest, token: str) -> HttpResponse:
     upload = lms.PENDING.load(token, user=request.user)
     if upload is None:
         return render(request, "training/import_missing.html", status=404)
-    job = jobs.request_prepared(
-        user=request.user,
+    return prepared_page(
+        request,
         kind=lms.REVIEW_JOB,
         params={"token": upload.token},
-        job_id=request.GET.get(jobs.JOB_QUERY),
-    )
-    review = jobs.prepared_of(job)
-    if review is None:
-        return redirect("core:job", pk=job.pk)
-    return render(
-        request,
-        "training/import_review.html",
-        {"result": review, "token": upload.token, "prepared_at": job.finished_at},
+        template="training/import_review.html",
+        context={"token": upload.token},
     )
 
 
